@@ -1,0 +1,1 @@
+"""Document intelligence for mine action reports: load, clean, segment, extract."""

@@ -1,0 +1,88 @@
+"""Country names, aliases, slugs and ISO codes (pycountry plus our alias table)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import pycountry
+import yaml
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    name: str
+    other_area: bool = False
+
+
+def _key(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = text.lower().replace("'", "").replace("\u2019", "")
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[dict[str, Country], dict[str, Country]]:
+    by_key: dict[str, Country] = {}
+    by_code: dict[str, Country] = {}
+    for c in pycountry.countries:
+        name = getattr(c, "common_name", None) or c.name
+        country = Country(c.alpha_3, name)
+        by_code[c.alpha_3] = country
+        for variant in {c.name, name, getattr(c, "official_name", c.name)}:
+            by_key.setdefault(_key(variant), country)
+    raw = resources.files("extractor").joinpath("patterns/countries.yml").read_text()
+    for entry in yaml.safe_load(raw):
+        country = Country(entry["code"], entry["name"], bool(entry.get("other_area")))
+        by_code[country.code] = country
+        for alias in [entry["name"], *entry.get("aliases", [])]:
+            by_key[_key(alias)] = country
+    return by_key, by_code
+
+
+def lookup(text: str | None) -> Country | None:
+    """A country from a name, alias, URL slug or ISO alpha-2/alpha-3 code; None if unknown."""
+    if not text:
+        return None
+    by_key, by_code = _table()
+    stripped = text.strip()
+    if stripped.upper() in by_code and len(stripped) == 3:
+        return by_code[stripped.upper()]
+    if len(stripped) == 2 and stripped.isalpha() and stripped.isupper():
+        found = pycountry.countries.get(alpha_2=stripped)
+        if found:
+            return by_code.get(found.alpha_3)
+    key = _key(stripped.replace("-", " "))
+    if key.startswith("the "):
+        key = key[4:]
+    return by_key.get(key)
+
+
+def all_countries() -> list[Country]:
+    return sorted(set(_table()[1].values()), key=lambda c: c.code)
+
+
+def find_in_text(text: str, limit: int = 400) -> Country | None:
+    """The country a text is about: the most often named known country in its opening
+    (ties go to the one named first)."""
+    by_key, _ = _table()
+    head = f" {_key(text[:limit])} "
+    scores: dict[str, tuple[int, int, Country]] = {}
+    for key, country in by_key.items():
+        if len(key) < 4:
+            continue
+        needle = f" {key} "
+        pos = head.find(needle)
+        if pos == -1:
+            continue
+        count = head.count(needle)
+        best = scores.get(country.code)
+        if best is None or (-count, pos) < (best[0], best[1]):
+            scores[country.code] = (-count, pos, country)
+    if not scores:
+        return None
+    return min(scores.values(), key=lambda s: (s[0], s[1]))[2]

@@ -1,0 +1,328 @@
+"""The `tracker` command line. Each command parses options and calls one library function."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import ExitCode, TrackerError
+
+
+def fail(subject: str, cause: str, code: int = ExitCode.ERROR) -> None:
+    click.echo(f"Error: {subject}: {cause}", err=True)
+    sys.exit(int(code))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tracker")
+def cli() -> None:
+    """Track whether mine action recommendations are followed, across years.
+
+    \b
+    Crawl the publishers into a corpus, extract figures and recommendations,
+    build a SQLite database with recommendation threads and statuses, and
+    publish it with Datasette.
+
+    \b
+    Example (the whole path, offline, on the bundled sample site):
+      tracker demo --no-serve
+    Example (the real publishers):
+      tracker crawl && tracker build && tracker serve
+    """
+
+
+@cli.command()
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    type=click.Choice(["mine-action-review", "monitor", "wayback"]),
+    help="Crawl only this source (repeatable). Default: all.",
+)
+@click.option("--base-url", help="Point the source at a mirror, e.g. http://127.0.0.1:8000.")
+@click.option(
+    "--corpus",
+    "corpus_dir",
+    default="corpus",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Corpus directory.",
+)
+@click.option("--limit", type=int, help="Stop after this many requests.")
+@click.option(
+    "--delay",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Seconds between two requests to the same host.",
+)
+@click.option("--strict", is_flag=True, help="Exit non-zero if any URL failed.")
+def crawl(sources, base_url, corpus_dir, limit, delay, strict) -> None:
+    """Fetch new and changed documents into the corpus.
+
+    \b
+    Obeys robots.txt, waits between requests, sends conditional requests
+    (ETag / Last-Modified), and stores every new version next to the old ones.
+
+    \b
+    Example:
+      tracker crawl --source mine-action-review --limit 20
+      tracker crawl --source mine-action-review --base-url http://127.0.0.1:8000
+    """
+    from . import crawl as crawl_mod
+    from .settings import CrawlSettings
+    from .sources import load_sources
+
+    names = list(sources) or ["mine-action-review", "monitor", "wayback"]
+    try:
+        defs = load_sources()
+        if base_url:
+            if len(names) != 1:
+                fail("--base-url", "give exactly one --source with --base-url", ExitCode.USAGE)
+            defs[names[0]] = defs[names[0]].with_base_url(base_url)
+        settings = CrawlSettings(limit=limit, delay=delay)
+        report = crawl_mod.run(corpus_dir, defs, names, settings, progress=crawl_mod.print_progress)
+    except TrackerError as exc:
+        if sys.stderr.isatty():
+            sys.stderr.write("\n")
+        fail("crawl", str(exc), exc.exit_code)
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
+    for url, error in report.failures:
+        click.echo(f"failed: {url}: {error}", err=True)
+    click.echo(f"Crawled into {corpus_dir}: {report.summary()}")
+    if strict and report.failures:
+        sys.exit(int(ExitCode.ERROR))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per document per line.")
+@click.option("--url", help="The URL the document was published at.")
+@click.option("--country", help="Country name, alias or ISO code (overrides detection).")
+@click.option("--series", type=click.Choice(["mar-cmr", "mar-mines", "monitor"]))
+@click.option("--year", type=int, help="Edition year (overrides detection).")
+def extract(paths, as_json, url, country, series, year) -> None:
+    """Extract figures, recommendations and developments from local files.
+
+    \b
+    Reads HTML, PDF and plain text. Bad files are reported and skipped.
+
+    \b
+    Example:
+      tracker extract report.pdf --json
+      tracker extract page.html --country KHM --series mar-cmr --year 2018
+    """
+    from extractor.errors import ExtractionError
+    from extractor.pipeline import extract_path
+
+    failed = 0
+    for path in paths:
+        try:
+            result = extract_path(path, url=url, country=country, series=series, year=year)
+        except ExtractionError as exc:
+            click.echo(f"Error: {path}: {exc}", err=True)
+            failed += 1
+            continue
+        if as_json:
+            click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+            continue
+        meta = result.document
+        click.echo(
+            f"{path}: {meta.country or '?'} ({meta.country_code or '?'}), "
+            f"{meta.series or '?'} {meta.report_year or '?'}, {meta.pages} page(s)"
+        )
+        for fig in result.figures:
+            extra = f" {fig.criterion}" if fig.criterion else ""
+            click.echo(
+                f"  figure  {fig.metric}{extra} = {fig.value} {fig.unit} ({fig.year}) p.{fig.page}"
+            )
+        for rec in result.recommendations:
+            click.echo(f"  recommendation {rec.position} [{', '.join(rec.topics)}] {rec.text}")
+        for dev in result.developments:
+            click.echo(f"  development {dev.event} ({dev.stage}, {dev.year}) p.{dev.page}")
+    if failed:
+        sys.exit(int(ExitCode.ERROR))
+
+
+@cli.command()
+@click.option(
+    "--corpus", "corpus_dir", default="corpus", show_default=True, type=click.Path(file_okay=False)
+)
+@click.option("--db", "db_path", default="tracker.db", show_default=True, type=click.Path())
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Extract documents in parallel with this many processes.",
+)
+def build(corpus_dir, db_path, workers) -> None:
+    """(Re)build the database from the corpus, incrementally and atomically.
+
+    \b
+    Extraction is cached per document; the new database replaces the old one
+    only when it is complete.
+
+    \b
+    Example:
+      tracker build --corpus corpus --db tracker.db --workers 2
+    """
+    from .build import build as build_db
+
+    try:
+        report = build_db(corpus_dir, db_path, workers=workers)
+    except TrackerError as exc:
+        fail("build", str(exc), exc.exit_code)
+    for url, error in report.failed:
+        click.echo(f"Error: {url}: {error}", err=True)
+    state = "written" if report.replaced else "unchanged"
+    click.echo(f"Built {db_path} ({state}): {report.summary()}")
+
+
+@cli.command()
+@click.option("--db", "db_path", default="tracker.db", show_default=True, type=click.Path())
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+def serve(db_path, host, port) -> None:
+    """Publish the database with Datasette (read-only, immutable, with metadata.yml).
+
+    \b
+    Example:
+      tracker serve --db tracker.db --port 8001
+    """
+    from . import serve as serve_mod
+
+    if not Path(db_path).exists():
+        fail(db_path, "database not found (run `tracker build` first)")
+    click.echo(f"Serving {db_path} at http://{host}:{port}/")
+    sys.exit(serve_mod.serve(db_path, host, port))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--corpus", "corpus_dir", default="corpus", show_default=True, type=click.Path(file_okay=False)
+)
+@click.option("--url", help="The URL the document was published at.")
+@click.option("--country", help="Country name, alias or ISO code.")
+@click.option("--series", type=click.Choice(["mar-cmr", "mar-mines", "monitor"]))
+@click.option("--year", type=int, help="Edition year.")
+def add(paths, corpus_dir, url, country, series, year) -> None:
+    """Put local files (a PDF received by email) into the corpus.
+
+    \b
+    Each file gets the same sidecar the crawler writes, so `tracker build`
+    uses it like a crawled document.
+
+    \b
+    Example:
+      tracker add Cambodia_Clearing_the_Mines_2023.pdf --country KHM --series mar-mines --year 2023
+    """
+    from .local import add_files
+
+    added, errors = add_files(paths, corpus_dir, url=url, country=country, series=series, year=year)
+    for path, error in errors:
+        click.echo(f"Error: {path}: {error}", err=True)
+    for path, stored, created in added:
+        click.echo(f"{'added' if created else 'already in corpus'}: {path} -> {stored}")
+    if errors:
+        sys.exit(int(ExitCode.ERROR))
+
+
+@cli.command()
+@click.argument("country")
+@click.option("--db", "db_path", default="tracker.db", show_default=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print the threads as JSON.")
+def status(country, db_path, as_json) -> None:
+    """A country's recommendation threads: topic, first asked, times repeated, status.
+
+    \b
+    COUNTRY is a name, alias or ISO code.
+
+    \b
+    Example:
+      tracker status Cambodia
+      tracker status KHM --json
+    """
+    from .report import country_threads, format_threads
+
+    if not Path(db_path).exists():
+        fail(db_path, "database not found (run `tracker build` first)")
+    try:
+        threads = country_threads(db_path, country)
+    except LookupError as exc:
+        fail(country, str(exc))
+    if as_json:
+        click.echo(json.dumps(threads, indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_threads(threads))
+
+
+@cli.command()
+@click.option(
+    "--dir",
+    "workdir",
+    default="demo",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where the demo corpus and tracker.db go.",
+)
+@click.option("--no-serve", is_flag=True, help="Stop after the build and print what was built.")
+@click.option("--port", default=8001, show_default=True, type=int, help="Datasette's port.")
+def demo(workdir, no_serve, port) -> None:
+    """Run the whole pipeline on the bundled sample site, offline.
+
+    \b
+    Serves the sample publisher site on 127.0.0.1 (a free port), crawls it
+    (pages, PDFs and a fake Internet Archive history) into a fresh corpus,
+    builds tracker.db and serves it with Datasette.
+
+    \b
+    Example:
+      tracker demo --no-serve
+      tracker demo --port 8001
+    """
+    from . import demo as demo_mod
+    from . import serve as serve_mod
+    from .sample_site.server import SampleSite
+
+    target = Path(workdir)
+    if (target / "corpus").exists() and any((target / "corpus").iterdir()):
+        fail(workdir, "already holds a demo corpus; remove it or choose another --dir")
+    with SampleSite() as site:
+        click.echo(f"Sample site (sample data, not real reports): {site.url}/")
+        try:
+            result = demo_mod.run(target, site.url)
+        except TrackerError as exc:
+            fail("demo", str(exc), exc.exit_code)
+        counts = result.build.counts
+        click.echo(f"Corpus: {result.corpus_dir} ({result.crawl.summary()})")
+        click.echo(
+            f"Built {result.db_path}: {counts.get('documents', 0)} documents, "
+            f"{counts.get('figures', 0)} figures, {counts.get('recommendations', 0)} "
+            f"recommendations, {counts.get('developments', 0)} developments, "
+            f"{counts.get('threads', 0)} threads"
+        )
+        if no_serve:
+            return
+        proc = serve_mod.start(result.db_path, "127.0.0.1", port)
+        click.echo(f"Datasette: http://127.0.0.1:{port}/")
+        click.echo(
+            f"  recommendation status: http://127.0.0.1:{port}/tracker/recommendation_status"
+        )
+        click.echo(f"  figures: http://127.0.0.1:{port}/tracker/figures_cited")
+        click.echo("Press Ctrl-C to stop.")
+        try:
+            while proc.poll() is None:
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
