@@ -264,6 +264,48 @@ def status(country, db_path, as_json) -> None:
         click.echo(format_threads(threads))
 
 
+@cli.command(name="eval")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
+@click.option(
+    "--documents",
+    "documents_root",
+    type=click.Path(exists=True, file_okay=False),
+    help="Folder the gold files' `file:` paths are relative to (default: ../shared "
+    "beside the repository).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--no-misses", is_flag=True, help="Do not list the misses.")
+def eval_command(gold_dir, documents_root, as_json, no_misses) -> None:
+    """Score extraction against hand-labelled gold files.
+
+    \b
+    Prints precision, recall and F1 for figures, recommendations, topics and
+    developments, metadata accuracy, and every miss. Gold format: tests/gold/README.md.
+
+    \b
+    Example:
+      tracker eval tests/gold --documents ../shared
+    """
+    from .evaluate import evaluate, format_report
+
+    root = Path(documents_root) if documents_root else _default_documents_root()
+    report = evaluate(gold_dir, root)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        click.echo(format_report(report, show_misses=not no_misses))
+    if report.documents == 0:
+        fail(gold_dir, f"no gold file could be scored (documents looked up in {root})")
+
+
+def _default_documents_root() -> Path:
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (Path.cwd().parent / "shared", here.parent / "shared", Path.cwd()):
+        if (candidate / "corpus").is_dir():
+            return candidate
+    return here.parent / "shared"
+
+
 @cli.command()
 @click.option(
     "--dir",
