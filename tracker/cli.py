@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -353,6 +355,8 @@ def demo(workdir, no_serve, port) -> None:
         )
         if no_serve:
             return
+        # a SIGTERM (from a supervisor or a test) must stop Datasette too
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         proc = serve_mod.start(result.db_path, "127.0.0.1", port)
         click.echo(f"Datasette: http://127.0.0.1:{port}/")
         click.echo(
@@ -367,4 +371,7 @@ def demo(workdir, no_serve, port) -> None:
             pass
         finally:
             proc.terminate()
-            proc.wait(timeout=10)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
