@@ -13,6 +13,9 @@ import click
 
 from . import __version__
 from .errors import ExitCode, TrackerError
+from .settings import CrawlSettings
+
+CRAWL_DEFAULTS = CrawlSettings()
 
 
 def fail(subject: str, cause: str, code: int = ExitCode.ERROR) -> None:
@@ -46,7 +49,14 @@ def cli() -> None:
     type=click.Choice(["mine-action-review", "monitor", "wayback"]),
     help="Crawl only this source (repeatable). Default: all.",
 )
-@click.option("--base-url", help="Point the source at a mirror, e.g. http://127.0.0.1:8000.")
+@click.option(
+    "--base-url",
+    "base_urls",
+    multiple=True,
+    metavar="[NAME=]URL",
+    help="Point a source at a mirror, e.g. http://127.0.0.1:8000 (with one --source) "
+    "or wayback=http://127.0.0.1:8001 (repeatable).",
+)
 @click.option(
     "--corpus",
     "corpus_dir",
@@ -59,47 +69,78 @@ def cli() -> None:
 @click.option(
     "--delay",
     type=float,
-    default=1.0,
-    show_default=True,
-    help="Seconds between two requests to the same host.",
+    help=f"Seconds between two requests to the same host.  [default: {CRAWL_DEFAULTS.delay}]",
+)
+@click.option(
+    "--concurrency",
+    type=int,
+    help=f"Requests in flight at once to one host.  [default: {CRAWL_DEFAULTS.concurrency}]",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    help=f"Seconds to wait for a server.  [default: {CRAWL_DEFAULTS.timeout}]",
 )
 @click.option("--strict", is_flag=True, help="Exit non-zero if any URL failed.")
-def crawl(sources, base_url, corpus_dir, limit, delay, strict) -> None:
+def crawl(sources, base_urls, corpus_dir, limit, delay, concurrency, timeout, strict) -> None:
     """Fetch new and changed documents into the corpus.
 
     \b
-    Obeys robots.txt, waits between requests, sends conditional requests
-    (ETag / Last-Modified), and stores every new version next to the old ones.
+    Obeys robots.txt, waits between requests to a host, sends conditional
+    requests (ETag / Last-Modified), and stores every new version next to the
+    old ones. Safe to interrupt: the next run resumes. Exit codes: 0 the run
+    completed (failed URLs are listed), 1 error (or a failed URL with --strict),
+    3 no source could be reached, 5 another crawl holds the corpus.
 
     \b
     Example:
       tracker crawl --source mine-action-review --limit 20
       tracker crawl --source mine-action-review --base-url http://127.0.0.1:8000
+      tracker crawl --source mine-action-review --source wayback \\
+          --base-url mine-action-review=http://127.0.0.1:8000 \\
+          --base-url wayback=http://127.0.0.1:8000 --delay 0.2 --concurrency 4
     """
     from . import crawl as crawl_mod
-    from .settings import CrawlSettings
-    from .sources import load_sources
+    from .errors import SettingsError
+    from .sources import load_sources, with_base_urls
 
-    names = list(sources) or ["mine-action-review", "monitor", "wayback"]
+    names = list(dict.fromkeys(sources)) or ["mine-action-review", "monitor", "wayback"]
     try:
-        defs = load_sources()
-        if base_url:
-            if len(names) != 1:
-                fail("--base-url", "give exactly one --source with --base-url", ExitCode.USAGE)
-            defs[names[0]] = defs[names[0]].with_base_url(base_url)
-        settings = CrawlSettings(limit=limit, delay=delay)
+        defs = with_base_urls(load_sources(), names, list(base_urls))
+    except SettingsError as exc:
+        fail("--base-url", str(exc), ExitCode.USAGE)
+    given = {"limit": limit, "delay": delay, "concurrency": concurrency, "timeout": timeout}
+    try:
+        settings = CrawlSettings.from_dict({k: v for k, v in given.items() if v is not None})
+    except SettingsError as exc:
+        fail("crawl", str(exc), ExitCode.USAGE)
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
         report = crawl_mod.run(corpus_dir, defs, names, settings, progress=crawl_mod.print_progress)
     except TrackerError as exc:
-        if sys.stderr.isatty():
-            sys.stderr.write("\n")
+        _end_progress_line()
         fail("crawl", str(exc), exc.exit_code)
-    if sys.stderr.isatty():
-        sys.stderr.write("\n")
+    except KeyboardInterrupt:
+        _end_progress_line()
+        fail("crawl", "interrupted; what was stored is kept, run again to resume", 130)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    _end_progress_line()
     for url, error in report.failures:
-        click.echo(f"failed: {url}: {error}", err=True)
+        click.echo(f"Error: {url}: {error}", err=True)
     click.echo(f"Crawled into {corpus_dir}: {report.summary()}")
     if strict and report.failures:
-        sys.exit(int(ExitCode.ERROR))
+        fail("crawl", f"{len(report.failures)} URL(s) failed (--strict)")
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _end_progress_line() -> None:
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
 
 
 @cli.command()
@@ -264,6 +305,67 @@ def status(country, db_path, as_json) -> None:
         click.echo(json.dumps(threads, indent=2, ensure_ascii=False))
     else:
         click.echo(format_threads(threads))
+
+
+@cli.command()
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    type=click.Choice(["mine-action-review", "monitor", "wayback"]),
+    help="Update only from this source (repeatable). Default: all.",
+)
+@click.option("--base-url", help="Point the (single) source at a mirror.")
+@click.option(
+    "--corpus", "corpus_dir", default="corpus", show_default=True, type=click.Path(file_okay=False)
+)
+@click.option("--db", "db_path", default="tracker.db", show_default=True, type=click.Path())
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--delay",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Seconds between two requests to the same host.",
+)
+@click.option("--notify", metavar="URL", help="POST the JSON change report to this webhook.")
+@click.option("--json", "as_json", is_flag=True, help="Print the change report as JSON.")
+def update(sources, base_url, corpus_dir, db_path, workers, delay, notify, as_json) -> None:
+    """Crawl, rebuild, and report what changed since the previous update.
+
+    \b
+    Safe to run from cron, a systemd timer or a CI schedule: a lock keeps two
+    updates apart, every run is logged in update_runs, and the database is only
+    replaced by a complete new one.
+
+    \b
+    Exit codes: 0 done (with or without changes), 3 could not reach any source,
+    4 build failed (the previous database is still serving), 5 another update is running.
+
+    \b
+    Example:
+      tracker update --json --notify https://hooks.example.org/mine-action
+    """
+    from .settings import CrawlSettings
+    from .sources import load_sources
+    from .update import format_report, run_update
+
+    names = list(sources) or ["mine-action-review", "monitor", "wayback"]
+    defs = load_sources()
+    if base_url:
+        if len(names) != 1:
+            fail("--base-url", "give exactly one --source with --base-url", ExitCode.USAGE)
+        defs[names[0]] = defs[names[0]].with_base_url(base_url)
+    report = run_update(
+        corpus_dir, db_path, defs, names, CrawlSettings(delay=delay), workers=workers, notify=notify
+    )
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_report(report))
+    if report.exit_code:
+        click.echo(f"Error: update: {report.error}", err=True)
+    sys.exit(report.exit_code)
 
 
 @cli.command(name="eval")
