@@ -54,9 +54,16 @@ def now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(
+    path: Path, data: bytes, tmp_dir: Path | None = None, sync_dir: bool = True
+) -> None:
+    """Write to a temporary file (in ``tmp_dir``, on the same file system, or next to
+    ``path``), flush it to disk, then rename it into place: readers see the old file or
+    the whole new one, never a part."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    if tmp_dir is not None:
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".tmp-{os.getpid()}-", dir=tmp_dir or path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -67,6 +74,38 @@ def atomic_write(path: Path, data: bytes) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+    if sync_dir:
+        fsync_dir(path.parent)
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make renames into ``directory`` survive a crash (where the platform allows)."""
+    try:
+        dir_fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)  # the rename itself survives a crash
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def _writer_alive(name: str) -> bool:
+    """Whether the process that named this temporary file (``.tmp-<pid>-...``) still runs."""
+    pid = name.split("-")[1] if name.count("-") >= 2 else ""
+    if not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class Corpus:
@@ -101,6 +140,30 @@ class Corpus:
             self._lock_fh.close()
             self._lock_fh = None
 
+    @property
+    def tmp_dir(self) -> Path:
+        """Where files are written before being renamed into place (same file system)."""
+        return self.root / ".tmp"
+
+    def clean_temp(self) -> int:
+        """Remove the temporary files of writers that were killed (their process is gone);
+        a live writer's (``tracker add`` running alongside) are left alone. Returns how
+        many files were removed."""
+        removed = 0
+        leftovers = list(self.tmp_dir.glob(".tmp-*")) if self.tmp_dir.exists() else []
+        if (self.root / "documents").exists():
+            leftovers += list((self.root / "documents").glob("*/.tmp-*"))
+        leftovers += list(self.root.glob(".tmp-*"))
+        for path in leftovers:
+            if _writer_alive(path.name):
+                continue
+            try:
+                path.unlink()
+                removed += 1
+            except OSError:
+                continue
+        return removed
+
     def check_writable(self) -> None:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
@@ -114,6 +177,7 @@ class Corpus:
     def state_db(self) -> sqlite_utils.Database:
         db = sqlite_utils.Database(self.root / "crawl.db")
         db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")  # WAL: safe against a killed process
         if "url_state" not in db.table_names():
             db["url_state"].create(
                 {
@@ -123,6 +187,7 @@ class Corpus:
                     "last_modified": str,
                     "sha256": str,
                     "text_sha256": str,
+                    "content_type": str,
                     "status": int,
                     "outcome": str,
                     "fetched_at": str,
@@ -130,6 +195,8 @@ class Corpus:
                 },
                 pk="url",
             )
+        elif "content_type" not in db["url_state"].columns_dict:
+            db["url_state"].add_column("content_type", str)
         if "crawl_runs" not in db.table_names():
             db["crawl_runs"].create(
                 {
@@ -176,6 +243,16 @@ class Corpus:
     def has(self, sha256: str, content_type: str) -> bool:
         return self.document_path(sha256, content_type).exists()
 
+    def sidecar(self, sha256: str, content_type: str) -> Sidecar | None:
+        """The stored sidecar of these bytes, if there is one (and it is readable)."""
+        side = self.document_path(sha256, content_type)
+        side = side.with_name(side.name + ".json")
+        try:
+            raw = json.loads(side.read_text(encoding="utf-8"))
+            return Sidecar(**{k: raw.get(k) for k in Sidecar.__dataclass_fields__ if k in raw})
+        except (OSError, ValueError, TypeError):
+            return None
+
     def store(self, data: bytes, sidecar: Sidecar) -> tuple[Path, bool]:
         """Store bytes and sidecar; returns (path, created). Never overwrites."""
         sha = hashlib.sha256(data).hexdigest()
@@ -188,8 +265,10 @@ class Corpus:
             return path, False
         try:
             if not path.exists():
-                atomic_write(path, data)
-            atomic_write(side, json.dumps(asdict(sidecar), indent=2, sort_keys=True).encode())
+                atomic_write(path, data, self.tmp_dir, sync_dir=not side.exists())
+            if not side.exists():
+                text = json.dumps(asdict(sidecar), indent=2, sort_keys=True)
+                atomic_write(side, text.encode(), self.tmp_dir)  # syncs both renames
         except OSError as exc:
             raise CorpusNotWritable(f"{self.root}: {exc.strerror or exc}") from exc
         return path, True
@@ -218,5 +297,8 @@ class Corpus:
             for s in sorted(self.sidecars(), key=lambda s: (s.url, s.fetched_at, s.sha256))
         ]
         path = self.root / "manifest.json"
-        atomic_write(path, (json.dumps(rows, indent=1, sort_keys=True) + "\n").encode())
+        data = (json.dumps(rows, indent=1, sort_keys=True) + "\n").encode()
+        if path.exists() and path.read_bytes() == data:
+            return path  # unchanged: not even touched
+        atomic_write(path, data, self.tmp_dir)
         return path

@@ -29,8 +29,13 @@ class Source:
     document_path: str | None = None
     profiles: list[dict] = field(default_factory=list)
     cdx_path: str | None = None
+    cdx_params: dict[str, str] = field(default_factory=dict)
+    cdx_fields: list[str] = field(default_factory=list)
+    cdx_types: list[str] = field(default_factory=list)
+    fallbacks: list[str] = field(default_factory=list)  # base URLs to try when a page is gone
     snapshot: str | None = None
     history_of: list[str] = field(default_factory=list)
+    mirror_of: list[str] = field(default_factory=list)  # real hosts a --base-url replaces
 
     @property
     def host(self) -> str:
@@ -46,7 +51,9 @@ class Source:
             raise SettingsError(f"base_url: {base_url!r} is not an http(s) URL")
         clone = Source(**{k: getattr(self, k) for k in self.__dataclass_fields__})
         clone.base_url = base_url
+        clone.mirror_of = [h for h in self.allowed_hosts if h != parts.netloc]
         clone.allowed_hosts = [parts.netloc]
+        clone.fallbacks = []  # the mirror serves everything it has
         return clone
 
 
@@ -72,4 +79,22 @@ def load_sources(path: str | None = None) -> dict[str, Source]:
             raise SettingsError(f"sources.yml: {name}: {exc}") from exc
         if not out[name].base_url.startswith(("http://", "https://")):
             raise SettingsError(f"sources.yml: {name}.base_url must be an http(s) URL")
+    return out
+
+
+def with_base_urls(
+    sources: dict[str, Source], names: list[str], values: list[str]
+) -> dict[str, Source]:
+    """Point sources at mirrors. Each value is ``NAME=URL`` or a bare ``URL``, which is only
+    allowed when exactly one source is named. Raises SettingsError naming the problem."""
+    out = dict(sources)
+    for value in values:
+        name, sep, url = value.partition("=")
+        if not sep or name not in SOURCE_NAMES:
+            if len(names) != 1:
+                raise SettingsError("give exactly one --source with --base-url")
+            name, url = names[0], value
+        if name not in out:
+            raise SettingsError(f"{name}: not defined in sources.yml")
+        out[name] = out[name].with_base_url(url)
     return out
