@@ -1,15 +1,34 @@
-"""Developments: sentences that show a country acted (or did not) on a topic."""
+"""Developments: events that show a country acted on a recommendation topic, or did not.
+
+An event is a trigger (what: "mine action strategy", "extension request") with a stage cue
+attached to it (how far: "launched" -> completed, "was being prepared" -> in_progress,
+"has yet to adopt" -> not_done), read by the ``development_finder`` spaCy component with the
+rules in ``patterns/developments.yml``. The Monitor's label/value lines ("Mine action
+strategic plan" / "No") are developments too (:func:`label_development`).
+
+:func:`extract` reads a whole document: Key Developments, commentary, summaries and label
+blocks, never the recommendations themselves, and gives each event its year (the date next to
+its cue, else the report year - 1) and the sentence and page it was read in.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
 import yaml
+from spacy.language import Language
+from spacy.tokens import Doc
 
-from .model import Development
+from . import nlp
+from .model import Block, Development, LoadedDocument
 
+if not Doc.has_extension("events"):
+    Doc.set_extension("events", default=None)
+
+STAGES = ("not_done", "in_progress", "completed")
 _MONTHS = [
     "january",
     "february",
@@ -24,84 +43,569 @@ _MONTHS = [
     "november",
     "december",
 ]
-_DATE = re.compile(
-    r"\b(?:(?P<month>" + "|".join(_MONTHS) + r")\s+)?(?P<year>(?:19|20)\d\d)\b", re.I
+_MONTH = "|".join(_MONTHS)
+_DATE = re.compile(rf"\b(?:(?P<month>{_MONTH})\s+)?(?P<year>(?:19|20)\d\d)\b", re.I)
+_BETWEEN = re.compile(
+    rf"\bbetween\s+(?:(?:{_MONTH})\s+)?(?:19|20)\d\d\s+and\s+(?:(?P<month>{_MONTH})\s+)?"
+    r"(?P<year>(?:19|20)\d\d)\b",
+    re.I,
 )
+_PERIOD = re.compile(r"\b(?:19|20)\d\d\s*[\u2013\u2014/-]\s*(?:19|20)?\d\d\b")
+_MONTH_ONLY = re.compile(rf"\b(?:in|since|from)\s+(?P<month>{_MONTH})\b(?!\s+\d)", re.I)
+_COORDINATED = re.compile(
+    r"^\s*(?:[\d\u2013-]+\s*)?,?\s*(?:and|or)\s+(?:(?:a|an|the|its|their)\s+)?(?:[\w'-]+\s+){0,4}$",
+    re.I,
+)
+_WRAPPED_MIN = 50  # a hard-wrapped line is long; a short open line is a label or a heading
+_FINISHED = re.compile(r"[.!?][\"'\u2019\u201d)\]]*$")
+
+
+@dataclass
+class EventRule:
+    event: str
+    topic: str
+    triggers: re.Pattern
+    cues: dict[str, list[re.Pattern]]
+    anaphora: re.Pattern | None = None
+    self_cue: str | None = None
+    exclude: re.Pattern | None = None
+    topic_if: list[tuple[re.Pattern, str]] = field(default_factory=list)
+
+
+@dataclass
+class Rules:
+    sections: set[str | None]
+    window: int
+    detached: re.Pattern
+    draft_only: re.Pattern
+    contrast: re.Pattern
+    adoption: re.Pattern
+    boundary: re.Pattern
+    events: list[EventRule]
+    negation: re.Pattern
+    plan: re.Pattern
+    ask: re.Pattern
+    condition: re.Pattern
+    attributive: re.Pattern
+    skip_before: re.Pattern
+    labels: list[tuple[re.Pattern, str, str]]
+    inline_labels: list[tuple[re.Pattern, str, str]]
+    label_values: dict[str, re.Pattern]
 
 
 @lru_cache(maxsize=1)
-def rules() -> dict:
-    raw = resources.files("extractor").joinpath("patterns/developments.yml").read_text()
+def rules() -> Rules:
+    raw = resources.files("extractor").joinpath("patterns/developments.yml").read_text("utf-8")
     data = yaml.safe_load(raw)
-    data["stage_re"] = {
-        stage: [re.compile(p, re.I) for p in patterns] for stage, patterns in data["stages"].items()
-    }
-    for event in data["events"]:
-        event["trigger_re"] = re.compile(event["trigger"], re.I)
-        event["require_re"] = re.compile(event["require"], re.I) if "require" in event else None
-    return data
 
+    def rx(pattern: str) -> re.Pattern:
+        return re.compile(pattern, re.I)
 
-def stage_of(sentence: str) -> tuple[str, str] | None:
-    for stage in ("not_done", "in_progress", "completed"):
-        for pattern in rules()["stage_re"][stage]:
-            if pattern.search(sentence):
-                return stage, pattern.pattern
-    return None
-
-
-def from_sentence(sentence: str, page: int, offset: int) -> list[Development]:
-    out: list[Development] = []
-    seen_topics: set[str] = set()
-    for event in rules()["events"]:
-        trigger = event["trigger_re"].search(sentence)
-        if not trigger or event["topic"] in seen_topics:
-            continue
-        if event["require_re"] and not event["require_re"].search(sentence):
-            continue
-        stage = stage_of(sentence)
-        if stage is None:
-            continue
-        name = event["event"]
-        if name == "extension_granted" and re.search(
-            r"\b(request|seek|sought|submit)", sentence, re.I
-        ):
-            if not re.search(r"\b(granted|approved|agreed)\b", sentence, re.I):
-                name, stage = (
-                    "extension_requested",
-                    ("in_progress" if stage[0] != "not_done" else "not_done", stage[1]),
-                )
-        year, month = _date_near(sentence, trigger.start())
-        seen_topics.add(event["topic"])
-        out.append(
-            Development(
-                event=name,
-                topic=event["topic"],
-                stage=stage[0],
-                year=year,
-                month=month,
-                sentence=sentence,
-                page=page,
-                start=offset,
-                end=offset + len(sentence),
-                rule=f"{name}/{stage[0]}:{stage[1]}",
+    generic = {stage: [rx(p) for p in data["cues"][stage]] for stage in STAGES}
+    events = []
+    for spec in data["events"]:
+        cues = {stage: list(patterns) for stage, patterns in generic.items()}
+        if "cues" in spec:
+            cues = {stage: [rx(p) for p in spec["cues"].get(stage, [])] for stage in STAGES}
+        for stage, patterns in (spec.get("extra_cues") or {}).items():
+            cues[stage] = cues[stage] + [rx(p) for p in patterns]
+        events.append(
+            EventRule(
+                event=spec["event"],
+                topic=spec["topic"],
+                triggers=rx(spec["triggers"]),
+                cues=cues,
+                anaphora=rx(spec["anaphora"]) if "anaphora" in spec else None,
+                self_cue=spec.get("self_cue"),
+                exclude=rx(spec["exclude"]) if "exclude" in spec else None,
+                topic_if=[(rx(t["pattern"]), t["topic"]) for t in spec.get("topic_if", [])],
             )
         )
+    return Rules(
+        sections=set(data["sections"]),
+        window=int(data["window"]),
+        detached=rx(data["detached"]),
+        draft_only=rx(data["draft_only"]),
+        contrast=rx(data["contrast"]),
+        adoption=rx(data["adoption"]),
+        boundary=rx(data["boundary"]),
+        events=events,
+        negation=rx(data["negation"]),
+        plan=rx(data["plan"]),
+        ask=rx(data["ask"]),
+        condition=rx(data["condition"]),
+        attributive=rx(data["attributive"]),
+        skip_before=rx(data["dates"]["skip_before"]),
+        labels=[(rx(x["label"]), x["event"], x["topic"]) for x in data["labels"]],
+        inline_labels=[
+            (rx(x["label"].rstrip("$") + r"\s*:\s*(?P<value>\S.*)$"), x["event"], x["topic"])
+            for x in data["labels"]
+        ],
+        label_values={stage: rx(p) for stage, p in data["label_values"].items()},
+    )
+
+
+# -- one sentence -----------------------------------------------------------------------------
+@dataclass
+class Event:
+    event: str
+    topic: str
+    stage: str
+    trigger: tuple[int, int]  # character span in the sentence
+    cue: tuple[int, int]
+    rule: str
+    year: int | None = None
+    month: int | None = None
+    anaphoric: bool = False
+
+
+@dataclass
+class _Trigger:
+    rule: EventRule
+    start: int
+    end: int
+    anaphoric: bool = False
+
+
+def _triggers(text: str, previous: str) -> list[_Trigger]:
+    """Every event trigger in the text; a span taken by an earlier (more specific) event of
+    another topic is not reused ("Resource Mobilisation Strategy" is not a strategy)."""
+    claimed: list[tuple[int, int, str]] = []
+    found = []
+    for rule in rules().events:
+        matches = [(m, False) for m in rule.triggers.finditer(text)]
+        if rule.anaphora and rule.triggers.search(previous):
+            matches += [(m, True) for m in rule.anaphora.finditer(text)]
+        for match, anaphoric in matches:
+            start, end = match.span()
+            if any(s < end and start < e and t != rule.topic for s, e, t in claimed):
+                continue
+            if rule.exclude and rule.exclude.search(text[max(0, start - 30) : end + 20]):
+                continue
+            found.append(_Trigger(rule, start, end, anaphoric))
+        claimed += [(t.start, t.end, rule.topic) for t in found if t.rule is rule]
+    return found
+
+
+def _cues(text: str, rule: EventRule) -> list[tuple[str, int, int]]:
+    """(stage, start, end) of the rule's cues; a completion inside a negative or partial cue
+    ("not adopted", "being revised") is not a completion."""
+    found = [
+        (stage, m.start(), m.end())
+        for stage in STAGES
+        for pattern in rule.cues[stage]
+        for m in pattern.finditer(text)
+    ]
+    stronger = [(s, e) for stage, s, e in found if stage != "completed"]
+    kept = [
+        (stage, s, e)
+        for stage, s, e in found
+        if stage != "completed" or not any(a <= s and e <= b for a, b in stronger)
+    ]
+    return sorted(kept, key=lambda c: (c[1], c[2]))
+
+
+def _blocked(text: str, gap: tuple[int, int], others: list[_Trigger], trigger: _Trigger) -> bool:
+    r = rules()
+    start, end = gap
+    if end - start > r.window or r.boundary.search(text[start:end]):
+        return True
+    if end <= trigger.start and r.detached.search(text[start:end]):
+        return True  # "conducted in line with the standards": the verb did not act on them
+    for other in others:
+        if (other.start, other.end) == (trigger.start, trigger.end):
+            continue  # the same words read by a sibling rule ("extension")
+        if start <= other.start and other.end <= end:
+            if trigger.start >= end and _COORDINATED.match(text[other.end : trigger.start]):
+                continue  # "launched X and a Y": the verb governs both
+            return True
+    return False
+
+
+def _stage(text: str, trigger: _Trigger, triggers: list[_Trigger]) -> tuple[str, int, int] | None:
+    """The stage cue attached to a trigger: the nearest verb before it, else the predicate
+    after it (a chain "began ... and was completed" ends at its last cue)."""
+    r = rules()
+    if trigger.rule.self_cue:
+        return trigger.rule.self_cue, trigger.start, trigger.end
+    cues = _cues(text, trigger.rule)
+    chosen = None
+    attributive = None
+    for stage, start, end in sorted(cues, key=lambda c: -c[2]):
+        if start >= trigger.start:
+            if end <= trigger.end and stage != "completed" and attributive is None:
+                attributive = (stage, start, end)  # inside the trigger: "draft law on ..."
+            continue
+        if end <= trigger.start:
+            if _blocked(text, (end, trigger.start), triggers, trigger):
+                continue
+            if r.attributive.search(text[:start]) and trigger.start - end <= 3:
+                if stage != "completed" and attributive is None:
+                    attributive = (stage, start, end)  # "a draft strategy": still a draft
+                continue  # "the revised standards" says nothing of this sentence's event
+        chosen = (stage, start, end)  # before the trigger, or around it ("no strategy")
+        break
+    if chosen is None:
+        after = [
+            c
+            for c in cues
+            if c[1] >= trigger.end
+            and not (c[0] == "completed" and r.attributive.search(text[: c[1]]))
+        ]
+        for stage, start, end in after:
+            if _blocked(text, (trigger.end, start), triggers, trigger):
+                break
+            chosen = (stage, start, end)
+            for nxt in after:  # follow "... and was completed" to the last cue of the chain
+                if nxt[1] <= chosen[2]:
+                    continue
+                between = text[chosen[2] : nxt[1]]
+                if re.search(r"\band\b", between) and not r.boundary.search(between):
+                    if len(between) <= r.window:
+                        chosen = nxt
+                        continue
+                break
+            break
+    if chosen and attributive and chosen[0] == "completed":
+        if attributive[0] == "in_progress" and r.draft_only.fullmatch(text[chosen[1] : chosen[2]]):
+            chosen = ("in_progress", chosen[1], chosen[2])  # a draft finalised is still a draft
+    chosen = chosen or attributive
+    if chosen is None:
+        return None
+    if chosen[0] == "completed":
+        chosen = _contrast(text, chosen, cues, triggers, trigger)
+    stage, start, end = chosen
+    before = text[:start]
+    if r.ask.search(before) or r.condition.search(before):
+        return None  # "should be adopted", "once it is adopted": nothing happened
+    if stage == "completed" and r.negation.search(before):
+        return "not_done", start, end
+    if stage == "completed" and r.plan.search(before):
+        return "in_progress", start, end
+    return stage, start, end
+
+
+def _contrast(
+    text: str,
+    chosen: tuple[str, int, int],
+    cues: list[tuple[str, int, int]],
+    triggers: list[_Trigger],
+    trigger: _Trigger,
+) -> tuple[str, int, int]:
+    """A completion contradicted later in the sentence ("... finalised but has not yet been
+    approved") takes the stage of the contradiction."""
+    r = rules()
+    for stage, start, end in cues:
+        if start <= chosen[2] or stage == "completed" or start - chosen[2] > r.window:
+            continue
+        between = text[chosen[2] : start]
+        others = [t for t in triggers if t.start >= chosen[2] and t.end <= start]
+        if not r.contrast.match(between) or not r.adoption.search(text[start : end + 25]):
+            continue  # "adopted but yet to be implemented" is still adopted
+        if not [t for t in others if t.rule.topic != trigger.rule.topic]:
+            return stage, start, end
+    return chosen
+
+
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    bounds = [(m.start(), m.end()) for m in rules().boundary.finditer(text)]
+    left = max((e for s, e in bounds if e <= start), default=0)
+    right = min((s for s, e in bounds if s >= end), default=len(text))
+    return left, right
+
+
+def _dates(
+    text: str, stage: str, report_year: int | None
+) -> list[tuple[int, int, int, int | None]]:
+    """(start, end, year, month) of the event dates in a text: "between 2012 and 2015" is
+    2015; periods ("2018-2025"), deadlines, targets and years after the report are not."""
+    r = rules()
+    taken: list[tuple[int, int]] = []
+    out = []
+    for match in _BETWEEN.finditer(text):
+        month = match.group("month")
+        out.append((match.start(), match.end(), int(match.group("year")), _month(month)))
+        taken.append(match.span())
+    taken += [m.span() for m in _PERIOD.finditer(text)]
+    for match in _DATE.finditer(text):
+        if any(s <= match.start() < e for s, e in taken):
+            continue
+        if r.skip_before.search(text[max(0, match.start() - 40) : match.start()]):
+            continue
+        year = int(match.group("year"))
+        if report_year and year > report_year and stage == "completed":
+            continue
+        out.append((match.start(), match.end(), year, _month(match.group("month"))))
     return out
 
 
-def _date_near(sentence: str, pos: int) -> tuple[int | None, int | None]:
+def _month(name: str | None) -> int | None:
+    return _MONTHS.index(name.lower()) + 1 if name else None
+
+
+def _date_of(text: str, event: Event, report_year: int | None) -> tuple[int | None, int | None]:
+    """The date nearest the event's cue within its clause (and 120 characters)."""
+    lo, hi = _clause(text, min(event.cue[0], event.trigger[0]), max(event.cue[1], event.trigger[1]))
     best = None
-    for match in _DATE.finditer(sentence):
-        before = sentence[max(0, match.start() - 30) : match.start()].lower()
-        if re.search(r"(deadline|until|to the end of|by the end of|–|-)\s*(\d+\s+)?$", before):
+    for start, end, year, month in _dates(text, event.stage, report_year):
+        if start < lo or end > hi:
             continue
-        distance = abs(match.start() - pos)
-        if best is None or distance < best[0]:
-            month = match.group("month")
-            best = (
-                distance,
-                int(match.group("year")),
-                _MONTHS.index(month.lower()) + 1 if month else None,
+        distance = min(
+            max(event.cue[0] - end, start - event.cue[1], 0),
+            max(event.trigger[0] - end, start - event.trigger[1], 0),
+        )
+        if distance <= 120 and (best is None or distance < best[0]):
+            best = (distance, year, month, start)
+    if best is None:
+        left = min(event.cue[0], event.trigger[0])
+        near = _MONTH_ONLY.search(text, max(0, left - 40), max(event.cue[1], event.trigger[1]) + 40)
+        years = [d for d in _dates(text, event.stage, report_year) if lo <= d[0] and d[1] <= hi]
+        if near and years:  # "In February 2004, ... and in March a policy was approved"
+            nearest = min(years, key=lambda d: abs(d[0] - near.start()))
+            return nearest[2], _month(near.group("month"))
+        return None, None
+    month = best[2]
+    left, right = min(event.cue[0], event.trigger[0]), max(event.cue[1], event.trigger[1])
+    near = _MONTH_ONLY.search(text, max(0, left - 40), right + 40)
+    if near and (month is None or min(abs(near.end() - left), abs(near.start() - right)) < best[0]):
+        month = _month(near.group("month"))  # "In February 2019 ..., and in May ... approved"
+    return best[1], month
+
+
+def find(text: str, previous: str = "", report_year: int | None = None) -> list[Event]:
+    """The events of one sentence; ``previous`` is the sentence before it in the paragraph (for
+    "The request was submitted ..." after a sentence about an extension)."""
+    flat = text.replace("\n", " ")
+    triggers = _triggers(flat, previous.replace("\n", " "))
+    events: list[Event] = []
+    for trigger in triggers:
+        found = _stage(flat, trigger, triggers)
+        if found is None:
+            continue
+        stage, start, end = found
+        rule = trigger.rule
+        topic = rule.topic
+        for pattern, other in rule.topic_if:
+            if pattern.search(flat):
+                topic = other
+        cue = flat[start:end].lower()
+        event = Event(
+            event=rule.event,
+            topic=topic,
+            stage=stage,
+            trigger=(trigger.start, trigger.end),
+            cue=(start, end),
+            rule=f"{rule.event}/{stage}:{flat[trigger.start : trigger.end].lower()}+{cue}",
+            anaphoric=trigger.anaphoric,
+        )
+        event.year, event.month = _date_of(flat, event, report_year)
+        if any((e.event, e.stage) == (event.event, event.stage) for e in events):
+            continue
+        events.append(event)
+    return events
+
+
+class DevelopmentFinder:
+    """Writes ``doc._.events``: (sentence span, :class:`Event`) for each sentence of the doc."""
+
+    def __init__(self) -> None:
+        self.report_year: int | None = None
+
+    def __call__(self, doc: Doc) -> Doc:
+        out = []
+        previous = ""
+        for sent in doc.sents:
+            for event in find(sent.text, previous, self.report_year):
+                out.append((sent.start_char, sent.end_char, event))
+            previous = sent.text
+        doc._.events = out
+        return doc
+
+
+@Language.factory("development_finder", assigns=["doc._.events"])
+def make_development_finder(nlp: Language, name: str) -> DevelopmentFinder:
+    return DevelopmentFinder()
+
+
+@lru_cache(maxsize=1)
+def pipeline() -> Language:
+    pipe = nlp.blank()
+    pipe.add_pipe("development_finder")
+    return pipe
+
+
+# -- label/value lines --------------------------------------------------------------------------
+def label_development(label: Block, value: Block, report_year: int | None) -> Development | None:
+    """A Monitor label line and its value ("Mine action strategic plan" / "No"): the label
+    names the event, the value its stage. An existing instrument without a date has year None;
+    a named period ("Strategy 2011-2020") is no date."""
+    for pattern, event, topic in rules().labels:
+        if pattern.match(label.text.strip()):
+            return _labelled(event, topic, value, report_year)
+    return None
+
+
+def inline_label_development(block: Block, report_year: int | None) -> Development | None:
+    """The same on one line: "Mine action strategic plan: None"."""
+    for pattern, event, topic in rules().inline_labels:
+        match = pattern.match(block.text.strip())
+        if match:
+            lead = len(block.text) - len(block.text.lstrip())
+            start = block.start + lead + match.start("value")
+            text = match.group("value")
+            return _labelled(
+                event,
+                topic,
+                Block("paragraph", text, block.page, start, start + len(text)),
+                report_year,
             )
-    return (best[1], best[2]) if best else (None, None)
+    return None
+
+
+def _labelled(event: str, topic: str, value: Block, report_year: int | None) -> Development | None:
+    r = rules()
+    text = value.text.strip()
+    if len(re.findall(r"[A-Za-z]", text)) < 2:
+        return None  # "National mine action standards" / "8" is a score table row
+    stage = "completed"
+    if r.label_values["not_done"].match(text):
+        stage = "not_done"
+    elif r.label_values["in_progress"].search(text):
+        stage = "in_progress"
+    dates = _dates(text, stage, report_year) if stage != "not_done" else []
+    year, month = (dates[-1][2], dates[-1][3]) if dates else (None, None)
+    return Development(
+        event=event,
+        topic=topic,
+        stage=stage,
+        year=year,
+        month=month,
+        sentence=value.text,
+        page=value.page,
+        start=value.start,
+        end=value.end,
+        rule=f"label:{event}/{stage}",
+    )
+
+
+# -- a document ------------------------------------------------------------------------------
+def _paragraphs(blocks: list[Block]) -> list[list[Block]]:
+    """Consecutive paragraph lines joined where a hard line wrap cut a sentence."""
+    groups: list[list[Block]] = []
+    for block in blocks:
+        if groups:
+            last = groups[-1][-1]
+            open_line = not _FINISHED.search(last.text.rstrip())
+            wrapped = open_line and (len(last.text) >= _WRAPPED_MIN or block.text[:1].islower())
+            if wrapped and last.kind == block.kind == "paragraph" and last.page == block.page:
+                groups[-1].append(block)
+                continue
+        groups.append([block])
+    return groups
+
+
+def extract(
+    doc: LoadedDocument,
+    section_of: dict[int, tuple[str | None, str]],
+    skip: set[int] | None = None,
+    report_year: int | None = None,
+) -> list[Development]:
+    """Developments of a document, in text order, each (event, stage, year) once.
+
+    ``section_of`` maps ``id(block)`` to its (section name, heading); ``skip`` holds the ids
+    of blocks never read (recommendation items)."""
+    r = rules()
+    skip = skip or set()
+    default_year = report_year - 1 if report_year else None
+    finder = pipeline().get_pipe("development_finder")
+    finder.report_year = report_year
+    out: list[Development] = []
+    for page in doc.pages:
+        readable: list[Block] = []
+        previous: Block | None = None
+        for block in page.blocks:
+            name = section_of.get(id(block), (None, ""))[0]
+            usable = block.kind != "bullet" and id(block) not in skip and name in r.sections
+            pair = usable and previous is not None
+            labelled = pair and label_development(previous, block, report_year)
+            if labelled and readable and readable[-1] is previous:
+                readable.pop()  # the label line itself says nothing
+            labelled = labelled or (usable and inline_label_development(block, report_year))
+            if labelled:
+                out.append(labelled)
+            elif usable:
+                readable.append(block)
+            else:
+                readable.append(Block("break", "", page.number, block.start, block.start))
+            if labelled:
+                previous = None  # a value line is no label for the line after it
+            elif block.kind != "bullet":
+                previous = block
+        for group in _paragraphs(readable):
+            if group[0].kind == "break":
+                continue
+            start, end = group[0].start, group[-1].end
+            text = page.text[start:end]
+            for s_start, s_end, event in pipeline()(text)._.events:
+                sentence = text[s_start:s_end].strip()
+                lead = text[s_start:s_end].find(sentence)
+                year = event.year
+                if year is None and not event.anaphoric:
+                    year = default_year
+                if year is None and event.anaphoric:
+                    year = _paragraph_year(out, page.number, start) or default_year
+                out.append(
+                    Development(
+                        event=event.event,
+                        topic=event.topic,
+                        stage=event.stage,
+                        year=year,
+                        month=event.month,
+                        sentence=sentence,
+                        page=page.number,
+                        start=start + s_start + lead,
+                        end=start + s_start + lead + len(sentence),
+                        rule=event.rule,
+                    )
+                )
+    finder.report_year = None
+    return _once(out)
+
+
+def _paragraph_year(found: list[Development], page: int, start: int) -> int | None:
+    """The year of the last development found earlier in the same paragraph."""
+    for dev in reversed(found):
+        if dev.page == page and dev.start >= start and dev.year is not None:
+            return dev.year
+    return None
+
+
+def _once(found: list[Development]) -> list[Development]:
+    seen: set[tuple[str, str, int | None]] = set()
+    out = []
+    for dev in found:
+        key = (dev.event, dev.stage, dev.year)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(dev)
+    return out
+
+
+def from_sentence(sentence: str, page: int, offset: int, report_year: int | None = None):
+    """Developments of one sentence (for tests and callers with loose text); no default year."""
+    return [
+        Development(
+            event=e.event,
+            topic=e.topic,
+            stage=e.stage,
+            year=e.year,
+            month=e.month,
+            sentence=sentence,
+            page=page,
+            start=offset,
+            end=offset + len(sentence),
+            rule=e.rule,
+        )
+        for e in find(sentence, "", report_year)
+    ]

@@ -1,0 +1,508 @@
+"""Developments: events with their stage (completed / in_progress / not_done), year, sentence
+and page. These are the evidence that marks a recommendation implemented, so the tables below
+are mostly about what must NOT count as a completion. Sentences are our own words.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor import developments
+from extractor.pipeline import extract_bytes
+
+
+def events(sentence: str, report_year: int = 2024) -> list[tuple[str, str, int | None]]:
+    return [(e.event, e.stage, e.year) for e in developments.find(sentence, "", report_year)]
+
+
+# -- completed -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        (
+            "Ruritania officially launched its national mine action strategy in May 2018.",
+            ("strategy_adopted", "completed", 2018),
+        ),
+        (
+            "In March 2021, the RMAC formally approved revised national mine action standards.",
+            ("standards_adopted", "completed", 2021),
+        ),
+        ("Parliament passed a mine action law in June 2020.", ("law_adopted", "completed", 2020)),
+        (
+            "Ruritania acceded to the Convention on Cluster Munitions in 2019.",
+            ("ccm_accession", "completed", 2019),
+        ),
+        (
+            "Ruritania became a State Party to the Mine Ban Treaty on 1 March 2005.",
+            ("apmbc_accession", "completed", 2005),
+        ),
+        (
+            "In December 2020, States Parties granted Ruritania a five-year extension to its "
+            "Article 5 deadline of 1 March 2021.",
+            ("extension_granted", "completed", 2020),
+        ),
+        (
+            "Ruritania submitted an Article 5 deadline extension request in March 2022.",
+            ("extension_requested", "completed", 2022),
+        ),
+        (
+            "In 2022, the RMAC adopted a gender and diversity policy.",
+            ("gender_policy_adopted", "completed", 2022),
+        ),
+        (
+            "A resource mobilisation strategy was launched in April 2023.",
+            ("resource_mobilisation_strategy_adopted", "completed", 2023),
+        ),
+        (
+            "Ruritania adopted an environmental management standard in 2023.",
+            ("environment_policy_adopted", "completed", 2023),
+        ),
+        (
+            "The national baseline survey was completed in 2020.",
+            ("baseline_survey_completed", "completed", 2020),
+        ),
+        (
+            "The RMAC migrated its database to IMSMA Core in February 2024.",
+            ("database_introduced", "completed", 2024),
+        ),
+        (
+            "A national mine action authority was established by decree in 2017.",
+            ("authority_established", "completed", 2017),
+        ),
+        (
+            "The programme completed its transition to national ownership in 2019.",
+            ("national_handover", "completed", 2019),
+        ),
+        (
+            "In 2021, the RMAC made several changes to its operating procedures for dog teams.",
+            ("procedures_revised", "completed", 2021),
+        ),
+        ("The RMAC attracted a new donor in 2022.", ("funding_secured", "completed", 2022)),
+        (
+            "In 2001 the assembly passed a resolution calling for a unilateral ban on landmines.",
+            ("ban_commitment", "completed", 2001),
+        ),
+        (
+            "The strategy, which covers 2021-2025, was approved by the cabinet in January 2021.",
+            ("strategy_adopted", "completed", 2021),
+        ),
+        (
+            "The standards, which take effect from 2022, cover survey and clearance.",
+            ("standards_adopted", "completed", 2022),
+        ),
+        (
+            "A baseline survey of five provinces conducted between 2016 and 2019 found 40 areas.",
+            ("baseline_survey_completed", "completed", 2019),
+        ),
+    ],
+)
+def test_completed(sentence, expected):
+    assert events(sentence) == [expected]
+
+
+# -- in progress -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        (
+            "A draft national strategy was being prepared at the time of writing.",
+            ("strategy_adopted", "in_progress", None),
+        ),
+        (
+            "The RMAC drafted a new strategic plan for 2025-2030.",
+            ("strategy_adopted", "in_progress", None),
+        ),
+        (
+            "The national mine action standards are currently undergoing revision.",
+            ("standards_adopted", "in_progress", None),
+        ),
+        (
+            "The revised standards are expected to be approved in 2024.",
+            ("standards_adopted", "in_progress", 2024),
+        ),
+        (
+            "The revised national standards were still awaiting approval by the ministry.",
+            ("standards_adopted", "in_progress", None),
+        ),
+        (
+            "A draft mine action law has been awaiting adoption since 2015.",
+            ("law_adopted", "in_progress", None),
+        ),
+        (
+            "The survey methodology was accepted in principle as the national standard.",
+            ("standards_adopted", "in_progress", None),
+        ),
+        (
+            "In April 2024, Ruritania stated its intention to seek a one-year extension.",
+            ("extension_requested", "in_progress", 2024),
+        ),
+        (
+            "The RMAC said that it would request a further extension.",
+            ("extension_requested", "in_progress", None),
+        ),
+        (
+            "The draft standards were finalised but have not yet been approved.",
+            ("standards_adopted", "in_progress", None),
+        ),
+        (
+            "In May 2023, officials said they were prepared to sign the Deed of Commitment.",
+            ("ban_commitment", "in_progress", 2023),
+        ),
+        (
+            "The RMAC continued to revise its national standards in 2023.",
+            ("standards_adopted", "in_progress", 2023),
+        ),
+        (
+            "Goals for 2030 are being discussed in the context of a new national strategy.",
+            ("strategy_adopted", "in_progress", None),
+        ),
+    ],
+)
+def test_in_progress(sentence, expected):
+    assert events(sentence) == [expected]
+
+
+# -- not done: never a completion ------------------------------------------------------------
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        (
+            "Ruritania has yet to adopt a national mine action strategy.",
+            ("strategy_adopted", "not_done", None),
+        ),
+        (
+            "Ruritania still lacks national mine action standards.",
+            ("standards_adopted", "not_done", None),
+        ),
+        (
+            "A more accurate baseline of contamination is still lacking.",
+            ("baseline_survey_completed", "not_done", None),
+        ),
+        (
+            "The national mine action strategy was not adopted in 2019.",
+            ("strategy_adopted", "not_done", 2019),
+        ),
+        (
+            "The government decided not to adopt the draft strategy.",
+            ("strategy_adopted", "not_done", None),
+        ),
+        ("There is no national mine action strategy.", ("strategy_adopted", "not_done", None)),
+        (
+            "The strategy expired in 2020 and no new strategy has been adopted.",
+            ("strategy_adopted", "not_done", None),
+        ),
+        (
+            "Ruritania does not have a national mine action authority.",
+            ("authority_established", "not_done", None),
+        ),
+        (
+            "Ruritania has not yet joined the Mine Ban Treaty.",
+            ("apmbc_accession", "not_done", None),
+        ),
+        (
+            "Ruritania continues to hold back from joining the Convention on Cluster Munitions.",
+            ("ccm_accession", "not_done", None),
+        ),
+        (
+            "Progress stalled in 2021 owing to a lack of progress in determining a baseline.",
+            ("baseline_survey_completed", "not_done", 2021),
+        ),
+        (
+            "The government has not adopted the strategy drafted in 2019.",
+            ("strategy_adopted", "not_done", 2019),
+        ),
+    ],
+)
+def test_not_done(sentence, expected):
+    assert events(sentence) == [expected]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The strategy should be adopted without delay.",
+        "The RMAC should adopt a national strategy as a matter of priority.",
+        "Once the strategy is adopted, operators will receive new tasks.",
+        "Mine Action Review believes the strategy should be revised.",
+        "Clearance was conducted in line with the national standards.",
+        "Zimbabwe completed clearance of the minefields identified by the baseline survey.",
+        "The RMAC completed clearance of 14 areas in line with its strategy.",
+        "Operators were accredited under the revised national standards.",
+        "The national strategy calls for clearance to be completed by 2025.",
+        "The NMAA launched a tender for a new database in 2023.",
+        "Ruritania is a State Party to the Convention on Cluster Munitions.",
+        "Not a State Party to the Mine Ban Treaty",
+        "Ruritania regained full control of the border region in 2023.",
+        "The authority added four new hazards to the database in 2022.",
+        "Ruritania's mine action legislation dates back to 2003.",
+        "The goal of completing clearance by 2025 is in the national strategy.",
+        "Without a strategy, operators set their own priorities.",
+    ],
+)
+def test_no_event(sentence):
+    assert events(sentence) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ruritania has yet to adopt a national mine action strategy.",
+        "Ruritania still lacks a national mine action strategy.",
+        "The strategy has not been approved.",
+        "The strategy has never been adopted.",
+        "A draft strategy is awaiting approval.",
+        "The strategy is expected to be launched in 2025.",
+        "The strategy will be adopted next year.",
+        "The strategy should be adopted.",
+        "If the strategy is adopted, clearance will speed up.",
+        "The strategy was finalised in draft but has not yet been endorsed.",
+    ],
+)
+def test_negated_or_planned_adoption_is_never_a_completion(sentence):
+    assert all(stage != "completed" for _, stage, _ in events(sentence))
+
+
+# -- several events in one sentence ------------------------------------------------------------
+def test_adopted_but_not_yet_implemented_is_adopted():
+    assert events("The strategy was adopted in 2022 but has yet to be implemented.") == [
+        ("strategy_adopted", "completed", 2022)
+    ]
+
+
+def test_finalised_but_not_yet_approved_is_not_done():
+    assert events("The standards were finalised in 2022 but have not yet been approved.") == [
+        ("standards_adopted", "not_done", 2022)
+    ]
+
+
+def test_one_sentence_can_hold_several_events():
+    sentence = (
+        "In 2023, Ruritania requested and was granted a further two-year extension to its "
+        "Article 5 deadline until 1 March 2026."
+    )
+    assert events(sentence) == [
+        ("extension_granted", "completed", 2023),
+        ("extension_requested", "completed", 2023),
+    ]
+
+
+def test_each_event_takes_its_own_cue():
+    sentence = (
+        "The RMAC drafted a new strategic plan for 2025-2030 and stated that it would request "
+        "a further extension to its Article 5 deadline of March 2026."
+    )
+    assert events(sentence) == [
+        ("extension_requested", "in_progress", None),
+        ("strategy_adopted", "in_progress", None),
+    ]
+
+
+def test_a_verb_before_two_coordinated_triggers_governs_both():
+    sentence = (
+        "Ruritania launched its Completion Strategy 2024-2028 and a Resource Mobilisation "
+        "Strategy in January 2024."
+    )
+    assert sorted(events(sentence)) == [
+        ("resource_mobilisation_strategy_adopted", "completed", 2024),
+        ("strategy_adopted", "completed", 2024),
+    ]
+
+
+def test_a_verb_on_another_trigger_is_not_this_one():
+    sentence = (
+        "Ruritania's strategy complements its revised extension request that was approved at "
+        "the Meeting of States Parties in December 2023."
+    )
+    assert events(sentence) == [("extension_granted", "completed", 2023)]
+
+
+def test_a_trigger_inside_a_longer_one_of_another_topic_is_not_read():
+    assert events("A communications and resource mobilisation strategy was launched in 2022.") == [
+        ("resource_mobilisation_strategy_adopted", "completed", 2022)
+    ]
+
+
+def test_database_handover_topic_is_data_management():
+    (found,) = developments.find("The RMAC resumed control of the IMSMA database in June 2023.")
+    assert (found.event, found.topic, found.stage, found.year, found.month) == (
+        "national_handover",
+        "data_management",
+        "completed",
+        2023,
+        6,
+    )
+
+
+def test_a_month_without_a_year_takes_the_year_of_the_sentence():
+    sentence = (
+        "In February 2019, the minister took over coordination of mine action, and in May a "
+        "national mine action policy was approved."
+    )
+    (found,) = developments.find(sentence)
+    assert (found.event, found.stage, found.year, found.month) == (
+        "strategy_adopted",
+        "completed",
+        2019,
+        5,
+    )
+
+
+def test_a_completion_after_the_report_year_is_no_date():
+    assert events("The strategy was launched in 2026.", report_year=2024) == [
+        ("strategy_adopted", "completed", None)
+    ]
+
+
+# -- whole documents ---------------------------------------------------------------------------
+def extract(*lines: str):
+    return extract_bytes("\n".join(lines).encode("utf-8"), "text/plain")
+
+
+MONITOR_LABELS = [
+    "Ruritania",
+    "Mine Action",
+    "Last updated: 10 November 2018",
+    "Treaty status",
+    "Mine Ban Treaty",
+    "Not a party",
+    "Mine action management",
+    "Mine action strategic plan",
+    "No",
+    "Mine action standards",
+    "National Mine Action Standards (NMAS), revised version, June 2018",
+    "Operators in 2017",
+    "National armed forces",
+]
+
+
+def test_monitor_label_lines_are_developments():
+    result = extract(*MONITOR_LABELS)
+    found = [(d.event, d.stage, d.year, d.month) for d in result.developments]
+    assert found == [
+        ("strategy_adopted", "not_done", None, None),
+        ("standards_adopted", "completed", 2018, 6),
+    ]
+    page = result.pages_text[0]
+    for dev in result.developments:
+        assert page[dev.start : dev.end] == dev.sentence
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("National Mine Action Strategy 2019-2023", ("completed", None)),
+        ("Draft strategy 2024-2028 under review", ("in_progress", None)),
+        ("None", ("not_done", None)),
+        ("National strategy adopted in March 2020", ("completed", 2020)),
+    ],
+)
+def test_label_values(value, expected):
+    result = extract("Mine action management", "Mine action strategic plan", value)
+    assert [(d.stage, d.year) for d in result.developments] == [expected]
+
+
+def test_a_label_and_its_value_on_one_line():
+    result = extract(
+        "Mine action management",
+        "Mine action strategic plan: None",
+        "Mine action standards: National standards, revised in May 2019",
+    )
+    found = [(d.event, d.stage, d.year, d.sentence) for d in result.developments]
+    assert found == [
+        ("strategy_adopted", "not_done", None, "None"),
+        ("standards_adopted", "completed", 2019, "National standards, revised in May 2019"),
+    ]
+    page = result.pages_text[0]
+    assert all(page[d.start : d.end] == d.sentence for d in result.developments)
+
+
+def test_a_score_table_row_is_no_label():
+    result = extract(
+        "Performance Indicator",
+        "Score",
+        "National mine action standards",
+        "8",
+        "Reporting on progress",
+        "5",
+    )
+    assert result.developments == []
+
+
+def test_developments_come_from_text_not_from_recommendations():
+    result = extract(
+        "Key Developments",
+        "Ruritania launched its national mine action strategy in May 2023.",
+        "Recommendations for Action",
+        "• The RMAC should adopt national standards, which were approved in draft in 2022.",
+        "• The RMAC should report on the strategy adopted in 2023.",
+    )
+    assert [(d.event, d.stage, d.year) for d in result.developments] == [
+        ("strategy_adopted", "completed", 2023)
+    ]
+
+
+def test_unheaded_text_after_the_list_is_read_and_implied_years_are_report_year_minus_one():
+    result = extract(
+        "Clearing the Mines 2021",
+        "Performance Commentary",
+        "A draft national strategy was being prepared.",
+        "Recommendations for Action",
+        "• Ruritania should adopt the strategy.",
+        "",
+        "On the basis of a baseline survey completed in 2019, the RMAC estimated 30km2 of "
+        "contamination.",
+    )
+    found = [(d.event, d.stage, d.year) for d in result.developments]
+    assert found == [
+        ("strategy_adopted", "in_progress", 2020),
+        ("baseline_survey_completed", "completed", 2019),
+    ]
+
+
+def test_the_request_in_the_next_sentence_is_the_extension_request():
+    result = extract(
+        "Key Developments",
+        "Ruritania was granted a one-year extension to its Article 5 deadline in 2021. The "
+        "request was prepared and submitted by the permanent mission in Geneva.",
+    )
+    found = [(d.event, d.stage, d.year) for d in result.developments]
+    assert found == [
+        ("extension_granted", "completed", 2021),
+        ("extension_requested", "completed", 2021),
+    ]
+
+
+def test_a_fact_stated_twice_is_one_development():
+    result = extract(
+        "Key Developments",
+        "The impact survey, completed in March 2003, found 300 affected communities.",
+        "A comprehensive impact survey began in May 2002 and was completed in March 2003.",
+    )
+    found = [(d.event, d.stage, d.year) for d in result.developments]
+    assert found == [("baseline_survey_completed", "completed", 2003)]
+
+
+def test_developments_are_in_the_json_contract():
+    result = extract(
+        "Key Developments", "Ruritania launched its national mine action strategy in May 2023."
+    )
+    (dev,) = result.to_json()["developments"]
+    assert {k: dev[k] for k in ("event", "topic", "stage", "year", "month", "page")} == {
+        "event": "strategy_adopted",
+        "topic": "strategy",
+        "stage": "completed",
+        "year": 2023,
+        "month": 5,
+        "page": 1,
+    }
+    assert dev["sentence"] == "Ruritania launched its national mine action strategy in May 2023."
+    assert dev["rule"].startswith("strategy_adopted/completed:")
+
+
+def test_development_finder_is_a_spacy_component_writing_doc_extension():
+    pipe = developments.pipeline()
+    assert pipe.pipe_names == ["sentencizer", "development_finder"]
+    doc = pipe("Nothing happened. Ruritania adopted a mine action law in 2020.")
+    ((start, end, event),) = doc._.events
+    assert doc.text[start:end] == "Ruritania adopted a mine action law in 2020."
+    assert (event.event, event.stage, event.year) == ("law_adopted", "completed", 2020)
