@@ -1,4 +1,10 @@
-"""Publishing with Datasette: immutable, read-only, with metadata.yml and plugins."""
+"""Publishing with Datasette: immutable, read-only, with metadata.yml, templates and plugins.
+
+`tracker serve`, the tests and the benchmark all run the Datasette that `make_datasette`
+builds, so what is tested is what is served. `publish_args` gives the equivalent
+`datasette publish` / `datasette package` command (docs/publishing.md shows it; a test keeps
+the two equal).
+"""
 
 from __future__ import annotations
 
@@ -8,17 +14,24 @@ from pathlib import Path
 
 import yaml
 
+DATABASE = "tracker"  # the name metadata.yml, links and feeds use, whatever the file is called
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+PLUGIN = Path(__file__).resolve().parent / "datasette_plugin.py"
+PLUGINS = ["datasette-dashboards>=0.8,<0.9", "datasette-atom>=0.9,<0.10"]  # + leaflet, markdown
 SETTINGS = {
-    "sql_time_limit_ms": 3000,
+    "sql_time_limit_ms": 1500,  # the slowest canned or dashboard query takes well under this
     "max_returned_rows": 1000,
-    "suggest_facets": "off",
-    "allow_download": "on",
     "default_page_size": 50,
+    "suggest_facets": False,  # suggestions made a 3-facet page 157x slower than a row page
+    "facet_time_limit_ms": 400,
+    "allow_download": True,  # the whole database file, for journalists
+    "allow_csv_stream": True,  # CSV of every row with _stream=on
+    "default_cache_ttl": 300,
 }
 
 
 def metadata_path() -> Path:
-    """metadata.yml of the checkout (or the current directory's, if it has one)."""
+    """metadata.yml of the current directory if it has one, else the checkout's."""
     local = Path.cwd() / "metadata.yml"
     if local.exists():
         return local
@@ -32,34 +45,82 @@ def load_metadata() -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
-def datasette_args(db_path: str, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
-    args = ["serve", "-i", str(db_path), "--host", host, "--port", str(port)]
-    meta = metadata_path()
-    if meta.exists():
-        args += ["--metadata", str(meta)]
+def register_plugin() -> None:
+    """Our plugin is registered by entry point once installed; this covers a bare checkout."""
+    from datasette.plugins import pm
+
+    from . import datasette_plugin
+
+    if not pm.is_registered(datasette_plugin):
+        pm.register(datasette_plugin, name="tracker")
+
+
+def make_datasette(db_path: str | Path):
+    """The Datasette `tracker serve` runs: the database immutable and always named
+    `tracker`, metadata.yml, our templates and plugin, the settings above."""
+    from datasette.app import Datasette
+    from datasette.database import Database
+
+    register_plugin()
+    ds = Datasette(
+        metadata=load_metadata(),
+        settings=dict(SETTINGS),
+        template_dir=str(TEMPLATES),
+    )
+    ds.remove_database("_memory")  # added when Datasette starts with no database
+    ds.add_database(Database(ds, path=str(db_path), is_mutable=False), name=DATABASE)
+    return ds
+
+
+def serve(db_path: str, host: str = "127.0.0.1", port: int = 8001) -> int:
+    """Serve until interrupted (uvicorn, as `datasette serve` does; Datasette runs its
+    startup hooks on the first request)."""
+    import uvicorn
+
+    if not Path(db_path).exists():
+        raise FileNotFoundError(f"{db_path}: database not found (run `tracker build`)")
+    ds = make_datasette(db_path)
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on", workers=1)
+    return 0
+
+
+def start(db_path: str, host: str = "127.0.0.1", port: int = 8001) -> subprocess.Popen:
+    """`tracker serve` in a child process (for `tracker demo` and the browser tests)."""
+    command = [sys.executable, "-m", "tracker", "serve", "--db", str(db_path)]
+    return subprocess.Popen(command + ["--host", host, "--port", str(port)])
+
+
+def setting_args() -> list[str]:
+    args = []
     for key, value in SETTINGS.items():
+        if isinstance(value, bool):
+            value = "on" if value else "off"
         args += ["--setting", key, str(value)]
     return args
 
 
-def make_datasette(db_path: str):
-    """A Datasette instance configured exactly as `tracker serve` runs it (for tests)."""
-    from datasette.app import Datasette
-
-    return Datasette(
-        immutables=[str(db_path)],
-        metadata=load_metadata(),
-        settings=dict(SETTINGS),
-    )
+def serve_args(db: str = "tracker.db") -> list[str]:
+    """The plain `datasette serve` equivalent of `tracker serve` (with this package installed,
+    for its plugin), for a server that runs Datasette itself."""
+    command = ["datasette", "serve", "-i", db, "--metadata", "metadata.yml"]
+    return command + ["--template-dir", "tracker/templates", *setting_args()]
 
 
-def serve(db_path: str, host: str = "127.0.0.1", port: int = 8001) -> int:
-    if not Path(db_path).exists():
-        raise FileNotFoundError(f"{db_path}: database not found (run `tracker build`)")
-    command = [sys.executable, "-m", "datasette", *datasette_args(db_path, host, port)]
-    return subprocess.call(command)
-
-
-def start(db_path: str, host: str = "127.0.0.1", port: int = 8001) -> subprocess.Popen:
-    command = [sys.executable, "-m", "datasette", *datasette_args(db_path, host, port)]
-    return subprocess.Popen(command)
+def publish_args(target: str = "cloudrun", db: str = "tracker.db") -> list[str]:
+    """`datasette publish cloudrun` (target "cloudrun") or `datasette package` (a Docker
+    image, target "package") with the same metadata, templates, plugins and settings; both
+    serve the file immutably. The file must be called tracker.db, and the plugin file is
+    copied alone into site-plugins/ (a plugins directory loads every .py file in it)."""
+    if target not in ("cloudrun", "package"):
+        raise ValueError(f"{target}: unknown publish target (cloudrun or package)")
+    command = ["datasette", "package"] if target == "package" else ["datasette", "publish", target]
+    command += [db, "--metadata", "metadata.yml", "--template-dir", "tracker/templates"]
+    command += ["--plugins-dir", "site-plugins"]
+    for plugin in PLUGINS:
+        command += ["--install", plugin]
+    command += ["--extra-options", " ".join(setting_args())]
+    if target == "package":
+        command += ["--tag", "mine-action-tracker"]
+    else:
+        command += ["--service", "mine-action-tracker"]
+    return command
