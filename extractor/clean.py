@@ -5,6 +5,7 @@
 - footnote markers glued to words and numbers ("AVERAGE[1]", "187[3]",
   "destroyed.12 The");
 - hyphenation at line ends ("non-\\ntechnical" keeps its hyphen, "clear-\\nance" is joined);
+- running headers and footers left inside the text ("mineactionreview.org 181");
 - odd whitespace and typographic characters that break number parsing.
 """
 
@@ -14,13 +15,30 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+import yaml
+
 _LIGATURES = ("ffi", "ffl", "ff", "fi", "fl")
-_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000]")
+# odd spaces become spaces, soft hyphens go, ligature characters are spelt out
+_CHARACTERS = str.maketrans(
+    {
+        **{chr(c): " " for c in (0x00A0, *range(0x2000, 0x200C), 0x202F, 0x205F, 0x3000)},
+        "\u00ad": "",
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+    }
+)
 _BRACKET_NOTE = re.compile(r"(?<=[\w\)\.,;:%])\[\d{1,3}\]")
 _GLUED_NOTE = re.compile(r"(?<=[a-z\)][\.,;:])\d{1,3}(?=\s+[A-Z\u201c\"(]|\s*$)", re.M)
-_SPLIT_LIG = re.compile(r"\b(\w*(?:ffi|ffl|ff|fi|fl)) (\w+)\b")
-_WORD = re.compile(r"[A-Za-z]+")
-_HYPHEN_BREAK = re.compile(r"(\w+)-\n(\w+)")
+_SPLIT_LIG = re.compile(
+    r"(?<![A-Za-z])([A-Za-z]*(?:ffi|ffl|ff|fi|fl|FFI|FFL|FF|FI|FL))[ \n]([A-Za-z]+)"
+)
+_F_WORD = re.compile(r"\b[A-Za-z]*[fF][A-Za-z]*\b")  # damaged forms keep an "f"
+_SPLIT_HINT = re.compile(r"(?:ff|fi|fl|FF|FI|FL)[ \n]")
+_HYPHEN_BREAK = re.compile(r"(\w+)-[ \t]*\n[ \t]*(\w+)")
+_SPACE_BEFORE_PUNCT = re.compile(r"(?<=\w) +(?=[,;](?:\s|$))")
 
 
 @lru_cache(maxsize=1)
@@ -62,7 +80,8 @@ def repair_ligatures(text: str) -> str:
             return joined
         return match.group(0)
 
-    text = _SPLIT_LIG.sub(join_split, text)
+    if _SPLIT_HINT.search(text):
+        text = _SPLIT_LIG.sub(join_split, text)
     index = _missing_ligature_index()
 
     def fill(match: re.Match) -> str:
@@ -70,33 +89,65 @@ def repair_ligatures(text: str) -> str:
         fixed = index.get(token.lower())
         return _match_case(token, fixed) if fixed else token
 
-    return _WORD.sub(fill, text)
+    return _F_WORD.sub(fill, text)
 
 
 def strip_footnote_markers(text: str) -> str:
-    text = _BRACKET_NOTE.sub("", text)
+    if "[" in text:
+        text = _BRACKET_NOTE.sub("", text)
     return _GLUED_NOTE.sub("", text)
 
 
+@lru_cache(maxsize=1)
+def hyphen_compounds() -> tuple[frozenset[str], frozenset[str]]:
+    """(prefixes, right-hand words) that keep their hyphen at a line break."""
+    text = resources.files("extractor").joinpath("patterns/hyphen_compounds.txt").read_text()
+    left, right = set(), set()
+    for line in text.splitlines():
+        side, _, word = line.strip().partition(":")
+        if side == "left":
+            left.add(word.lower())
+        elif side == "right":
+            right.add(word.lower())
+    return frozenset(left), frozenset(right)
+
+
+@lru_cache(maxsize=1)
+def running_heads() -> re.Pattern:
+    raw = resources.files("extractor").joinpath("patterns/running_heads.yml").read_text()
+    return re.compile("|".join(f"(?:{p})" for p in yaml.safe_load(raw)))
+
+
 def join_hyphenation(text: str) -> str:
+    """'clear-\nance' -> 'clearance'; 'non-\ntechnical', 'mine-\naffected' keep the hyphen."""
     words = ligature_words()
+    prefixes, compounds = hyphen_compounds()
 
     def join(match: re.Match) -> str:
         left, right = match.group(1), match.group(2)
-        if right[:1].isupper() or left.lower() in ("non", "post", "pre", "anti", "self", "co"):
-            return f"{left}-{right}"
-        if (left + right).lower() in words or right.islower():
+        if (left + right).lower() in words:
             return f"{left}{right}"
-        return f"{left}-{right}"
+        if right[:1].isupper() or right[:1].isdigit() or left[-1:].isdigit():
+            return f"{left}-{right}"
+        if left.lower() in prefixes or right.lower() in compounds:
+            return f"{left}-{right}"
+        return f"{left}{right}"
 
-    return _HYPHEN_BREAK.sub(join, text)
+    return _HYPHEN_BREAK.sub(join, text) if "-" in text else text
+
+
+def strip_running_heads(text: str) -> str:
+    """Running headers and footers left inside text ("mineactionreview.org 181")."""
+    if "review.org" not in text and "Monitor" not in text and "Clearing" not in text:
+        return text
+    return running_heads().sub(" ", text)
 
 
 def clean_text(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _SPACES.sub(" ", text)
-    text = text.replace("\u00ad", "").replace("\ufb01", "fi").replace("\ufb02", "fl")
-    text = text.replace("\ufb00", "ff").replace("\ufb03", "ffi").replace("\ufb04", "ffl")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_CHARACTERS)
     text = join_hyphenation(text)
     text = repair_ligatures(text)
+    text = strip_running_heads(text)
+    if " ," in text or " ;" in text:
+        text = _SPACE_BEFORE_PUNCT.sub("", text)
     return strip_footnote_markers(text)

@@ -1,77 +1,117 @@
 """Figures: numbers with units and metrics, normalised, with year and provenance.
 
-Precision matters more than recall: a quantity becomes a figure only when a
-rule in ``patterns/figures.yml`` names its metric.
+Precision matters more than recall: a quantity becomes a figure only when a cue in
+``patterns/figures.yml`` names its metric. Scores of the performance tables are read by
+``scores``; this module reads sentences.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 import yaml
 
-from .model import Figure, Section
+from . import nlp, scores
+from .model import Block, Figure, LoadedDocument
 
-_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-_SCALE = r"(?:\s*(?:million|m\b|billion))?"
-_AREA_UNIT = (
-    r"(?P<unit>km2|km²|km\s?2\b|sq\.?\s?km|square\s+kilomet(?:re|er)s|"
-    r"m2|m²|square\s+met(?:re|er)s|sq\.?\s?m\b|hectares?|ha\b)"
+_INT = r"(?:\d{1,3}(?:,\d{3})+|\d+)"
+_NUM = rf"{_INT}(?:\.\d+)?"
+_SCALE = r"(?:\s*(?:million|billion))"
+_UNIT = (
+    r"(?:km2|km²|km\s2\b|sq\.?\s?km\b|square\s+kilomet(?:re|er)s?|"
+    r"m2|m²|sq\.?\s?m\b|square\s+met(?:re|er)s?|hectares?|ha\b)"
 )
 AREA_RE = re.compile(
-    rf"(?<![\w.,])(?P<low>{_NUM}{_SCALE})(?:\s*(?:-|–|to|and)\s*(?P<high>{_NUM}{_SCALE}))?"
-    rf"\s*{_AREA_UNIT}",
-    re.I,
-)
-AREA_RANGE_RE = re.compile(
-    rf"between\s+(?P<low>{_NUM}{_SCALE})\s*(?:{_AREA_UNIT.replace('?P<unit>', '')})?\s+and\s+"
-    rf"(?P<high>{_NUM}{_SCALE})\s*{_AREA_UNIT}",
+    rf"(?<![\w.,])(?:between\s+(?P<between>{_NUM}{_SCALE}?)\s*(?:{_UNIT})?\s+and\s+)?"
+    rf"(?P<low>{_NUM}{_SCALE}?)(?:\s*(?:-|–|to)\s*(?P<high>{_NUM}{_SCALE}?))?"
+    rf"\s*(?P<unit>{_UNIT})",
     re.I,
 )
 COUNT_RE = re.compile(
-    rf"(?<![\w.,/£$€-])(?P<low>{_NUM}{_SCALE})(?![\w.,]*\s*(?:%|per ?cent))", re.I
-)
-_QUALIFIERS = [
-    (r"\bjust (?:more|over) than\s*$|\bmore than\s*$|\bover\s*$|\bin excess of\s*$", "more_than"),
-    (r"\bat least,?\s*$|\bminimum of\s*$", "at_least"),
-    (r"\bless than\s*$|\balmost\s*$|\bnearly\s*$|\bjust under\s*$|\bunder\s*$", "less_than"),
-    (r"\b(?:some|about|around|approximately|roughly|an estimated|c\.|circa)\s*$", "approximately"),
-    (r"\bestimated? (?:at|to be)?\s*$", "estimate"),
-]
-_YEAR_IN = re.compile(
-    r"\b(?:in|during|of|for|throughout|since|as (?:of|at)(?: the)?(?: end(?: of)?)?|"
-    r"by(?: the)?(?: end of)?|end(?: of)?|at the end of)\s+(?:\w+\s+)?((?:19|20)\d\d)\b",
+    rf"(?<![\w.,/£$€#-])(?:between\s+(?P<between>{_INT}|{_NUM}{_SCALE})\s+and\s+)?"
+    rf"(?P<low>{_NUM}{_SCALE}|{_INT})(?:\s*(?:–|-|to)\s*(?P<high>{_INT})(?![\w.,]\d))?"
+    rf"(?![\w%]|[.,]\d|\s*(?:%|per ?cent|percent))",
     re.I,
 )
-_SECTION_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
-_SCORE_LINE = re.compile(
-    r"^(?P<label>.*?[A-Za-z)])\s*(?:\(\d+% of overall score\))?\s*:?\s+"
-    r"(?P<score>\d{1,2}(?:\.\d)?)(?:\s+(?P<score2>\d{1,2}(?:\.\d)?))?\s*$"
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_DATE_AROUND = re.compile(rf"^\s*(?:{_MONTHS})\b|(?:{_MONTHS})\s*$", re.I)
+_YEAR = re.compile(r"(?<![\d,.£$€-])((?:19|20)\d\d)(?!\d|[,.]\d|\s*(?:km|m2|ha\b|%))")
+_YEAR_LEAD = re.compile(
+    rf"(?P<lead>\b(?:as of|as at|as in|at the end of|by the end of|at end|end of|end|"
+    r"by|in|during|for|throughout|since|until|till|before|from|through|to|of|early|late|mid|"
+    rf"first half of|second half of|beginning of))[\s-]+(?:the\s+)?(?:end\s+(?:of\s+)?)?"
+    rf"(?:(?:\d{{1,2}}\s+)?(?:{_MONTHS})\s+)?$|(?P<month>\b(?:{_MONTHS}))\s+$",
+    re.I,
 )
-_WORD_ZERO = re.compile(
-    r"\bno (?:land|area|mined area|contaminated area) was (?P<verb>released|cleared)\b", re.I
+_FRONTED = re.compile(
+    r"^\s*(?:in|during|at the end of|as of|as at|by|at end|throughout|by the end of)\b"
+    r"[^,;]{0,30}?\b((?:19|20)\d\d)\b\s*,",
+    re.I,
 )
+_DIGIT = re.compile(r"\d")
+_YEAR_BEFORE = re.compile(
+    r"^\S*\s+(?:[^.;,()]{0,30}?\s)?(?:a year earlier|the (?:previous|preceding) year|"
+    r"the year before|a year before)\b",
+    re.I,
+)
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10}
+_LAST_YEARS = re.compile(
+    r"\b(?:over|in|during|for) the (?:last|past|previous) (two|three|four|five|six|ten) years\b",
+    re.I,
+)
+_STOCKS = {"contaminated_area", "confirmed_hazardous_area", "suspected_hazardous_area"}
+_SKIP_SECTIONS = {"recommendations", "download", "performance"}
+
+
+@dataclass
+class Quantity:
+    kind: str  # "area" | "count"
+    start: int
+    end: int
+    value: float
+    high: float | None
+    unit: str  # "km2" | "count"
 
 
 @lru_cache(maxsize=1)
 def rules() -> dict:
     raw = resources.files("extractor").joinpath("patterns/figures.yml").read_text()
     data = yaml.safe_load(raw)
-    for kind in ("area", "count"):
-        for rule in data[kind]:
-            rule["after_re"] = [re.compile(p, re.I) for p in rule.get("after", [])]
-            rule["before_re"] = [re.compile(p, re.I) for p in rule.get("before", [])]
-            rule["noun_re"] = re.compile(rule["noun"], re.I) if "noun" in rule else None
-            rule["verb_re"] = re.compile(rule["verb"], re.I) if "verb" in rule else None
+    macros = data["macros"]
+
+    def compile_(pattern: str) -> re.Pattern:
+        for _ in range(4):  # macros may use macros
+            for name, value in macros.items():
+                pattern = pattern.replace("{" + name + "}", value)
+        return re.compile(pattern, re.I)
+
+    data["area_re"] = [(c["id"], c["metric"], compile_(c["pattern"])) for c in data["area"]]
+    data["coordination_re"] = compile_(data["coordination"])
+    data["count_re"] = [
+        (c["metric"], compile_(r"^\s*" + c["noun"]), c.get("verb", True)) for c in data["count"]
+    ]
+    data["count_verb_re"] = compile_(data["count_verb"])
+    data["count_label_re"] = [(c["metric"], compile_(c["label"])) for c in data["count_labels"]]
+    data["zero_re"] = compile_(data["zero"])
+    data["zero_methods_re"] = [
+        (compile_(rf"^(?:{m['method']})$"), m["metric"]) for m in data["zero_methods"]
+    ]
+    data["qualifier_re"] = [
+        (name, compile_(rf"(?:^|\W)(?:{p})\s*$"))
+        for name, patterns in data["qualifiers"].items()
+        for p in patterns
+    ]
+    data["estimate_re"] = (compile_(data["estimate_before"]), compile_(data["estimate_after"]))
+    data["not_count_re"] = compile_(data["not_count_before"])
+    data["citation_re"] = compile_(data["citation"])
+    data["section_re"] = [(compile_(s["heading"]), s["metric"]) for s in data["section_metrics"]]
     return data
 
 
-@lru_cache(maxsize=1)
-def criteria() -> list[tuple[str, re.Pattern]]:
-    raw = resources.files("extractor").joinpath("patterns/criteria.yml").read_text()
-    return [(k, re.compile(rf"^(?:{v})", re.I)) for k, v in yaml.safe_load(raw).items()]
+# --- numbers ------------------------------------------------------------------------------
 
 
 def parse_number(text: str) -> float:
@@ -80,59 +120,184 @@ def parse_number(text: str) -> float:
     for word, factor in (("billion", 1e9), ("million", 1e6)):
         if text.endswith(word):
             text, scale = text[: -len(word)].strip(), factor
-    if text.endswith("m") and scale == 1.0:
-        text, scale = text[:-1].strip(), 1e6
     return float(text.replace(",", "")) * scale
 
 
 def to_km2(value: float, unit: str) -> float:
-    unit = unit.lower().replace(" ", "")
-    if unit.startswith(("km", "sq.km", "sqkm", "squarekilomet")):
+    unit = re.sub(r"[\s.]", "", unit.lower())
+    if unit.startswith(("km", "sqkm", "squarekilomet")):
         return value
     if unit.startswith(("hectare", "ha")):
         return value / 100
     return value / 1_000_000  # m2, square metres
 
 
-def _qualifier(before: str) -> str | None:
-    for pattern, name in _QUALIFIERS:
-        if re.search(pattern, before, re.I):
-            return name
+def _round(value: float | None) -> float | None:
+    return float(f"{value:.6g}") if value is not None else None
+
+
+def quantities(sentence: str) -> list[Quantity]:
+    """Areas (number + unit, ranges kept) and counts (whole numbers) in a sentence."""
+    found: list[Quantity] = []
+    for m in AREA_RE.finditer(sentence):
+        unit = m.group("unit")
+        low_text = m.group("between") or m.group("low")
+        high_text = m.group("low") if m.group("between") else m.group("high")
+        low = to_km2(parse_number(low_text), unit)
+        high = to_km2(parse_number(high_text), unit) if high_text else None
+        found.append(Quantity("area", m.start(), m.end(), low, high, "km2"))
+    for m in COUNT_RE.finditer(sentence):
+        if any(q.start <= m.start() < q.end or q.start < m.end() <= q.end for q in found):
+            continue
+        low_text = m.group("between") or m.group("low")
+        high_text = m.group("low") if m.group("between") else m.group("high")
+        if re.fullmatch(r"(?:19|20)\d\d", low_text.strip()) and not high_text:
+            continue  # a year
+        if "." in low_text and not re.search(r"million|billion", low_text, re.I):
+            continue  # a count is a whole number
+        before, after = sentence[max(0, m.start() - 25) : m.start()], sentence[m.end() :]
+        if rules()["not_count_re"].search(before) or _DATE_AROUND.search(after[:12]):
+            continue
+        if _DATE_AROUND.search(before[-12:]):
+            continue
+        high = parse_number(high_text) if high_text else None
+        found.append(Quantity("count", m.start(), m.end(), parse_number(low_text), high, "count"))
+    return sorted(found, key=lambda q: q.start)
+
+
+def _masked(sentence: str, found: list[Quantity], index: int) -> tuple[str, int, int]:
+    """The sentence with quantity ``index`` as ⟨Q⟩ and the others as ⟨N⟩; and ⟨Q⟩'s span."""
+    parts, cursor, qstart = [], 0, 0
+    for i, q in enumerate(found):
+        parts.append(sentence[cursor : q.start])
+        if i == index:
+            qstart = sum(len(p) for p in parts)
+        parts.append("⟨Q⟩" if i == index else "⟨N⟩")
+        cursor = q.end
+    parts.append(sentence[cursor:])
+    return "".join(parts), qstart, qstart + 3
+
+
+# --- metric, qualifier, year ----------------------------------------------------------------
+
+
+def classify_area(masked: str) -> tuple[str | None, str | None]:
+    """(metric, cue id): metric None with a cue means "not a figure"; (None, None) is "no cue"."""
+    for cue, metric, pattern in rules()["area_re"]:
+        if pattern.search(masked):
+            return metric, cue
+    return None, None
+
+
+def classify_count(masked: str, qend: int) -> str | None:
+    after = masked[qend:]
+    clause_start = max(masked.rfind(".", 0, qend - 3), masked.rfind(";", 0, qend - 3)) + 1
+    ends = [i for i in (masked.find(".", qend), masked.find(";", qend)) if i >= 0]
+    clause_end = min(ends, default=len(masked))
+    clause = masked[clause_start:clause_end]
+    for metric, noun, needs_verb in rules()["count_re"]:
+        if noun.match(after) and (not needs_verb or rules()["count_verb_re"].search(clause)):
+            return metric
+    before = masked[: qend - 3]
+    for metric, label in rules()["count_label_re"]:
+        if label.search(before):
+            return metric
     return None
 
 
-def _round(value: float) -> float:
-    return float(f"{value:.6g}")
+def qualifier(masked: str, qstart: int, qend: int) -> str | None:
+    """The qualifier of ⟨Q⟩ from the words right before it, or "estimate" from its clause."""
+    before = re.sub(r"\ba total of\s*$", "", masked[max(0, qstart - 40) : qstart].rstrip())
+    best: tuple[int, str] | None = None
+    for name, pattern in rules()["qualifier_re"]:
+        match = pattern.search(before)
+        if match and (best is None or len(match.group(0)) > best[0]):
+            best = (len(match.group(0)), name)
+    if best:
+        return best[1]
+    clause_start, clause_end = _clause_of(masked, qstart)
+    estimate_before, estimate_after = rules()["estimate_re"]
+    if estimate_before.search(masked[clause_start:qstart]) or estimate_after.search(
+        masked[qend:clause_end]
+    ):
+        return "estimate"
+    return None
 
 
-def _year(sentence: str, pos: int, default: int | None) -> int | None:
-    """The year a quantity describes: the nearest year phrase in its sentence."""
-    best = None
-    for match in _YEAR_IN.finditer(sentence):
-        distance = abs(match.start(1) - pos)
-        if best is None or distance < best[0]:
-            best = (distance, int(match.group(1)))
-    return best[1] if best else default
+@dataclass
+class YearPhrase:
+    start: int
+    year: int
+    lead: str  # the word before it ("in", "end of", "since", a month ...)
 
 
-def _classify(kind: str, before: str, after: str) -> str | None:
-    """The metric of a quantity from the words around it (first matching rule wins)."""
-    if kind == "count":
-        clause = re.split(r"[.;]\s", before)[-1] + " " + re.split(r"[.;](?:\s|$)", after)[0]
-        for rule in rules()["count"]:
-            noun = rule["noun_re"]
-            if noun is not None and noun.search(after):
-                if rule["verb_re"] is None or rule["verb_re"].search(clause):
-                    return rule["metric"]
-            if any(p.search(before) for p in rule["before_re"]):
-                return rule["metric"]
-        return None
-    for rule in rules()[kind]:
-        if any(p.search(after) for p in rule["after_re"]) or any(
-            p.search(before) for p in rule["before_re"]
+def year_phrases(sentence: str) -> list[YearPhrase]:
+    """Years a sentence dates things by; years in ranges and comparisons ("as in 2015") are
+    marked by their lead so callers can treat them apart."""
+    out = []
+    for m in _YEAR.finditer(sentence):
+        after = sentence[m.end() : m.end() + 3]
+        before = sentence[max(0, m.start() - 40) : m.start()]
+        lead = _YEAR_LEAD.search(before)
+        if re.match(r"\s*[–-]\s*\d", after) or re.search(r"\d\s*[–-]\s*$", before):
+            kind = "range"
+        elif lead is None:
+            continue
+        else:
+            kind = (lead.group("lead") or "month").lower()
+        if re.search(r"\bdeadlines?\b[^.;]{0,25}$", before, re.I) or re.match(
+            r"\s*(?:\w+\s+)?deadline", sentence[m.end() : m.end() + 30], re.I
         ):
-            return rule["metric"]
-    return None
+            kind = "deadline"
+        out.append(YearPhrase(m.start(1), int(m.group(1)), kind))
+    return out
+
+
+def year_for(
+    sentence: str, phrases: list[YearPhrase], pos: int, default: int | None, metric: str
+) -> tuple[int | None, list[str]]:
+    """The year a quantity at ``pos`` describes, and flags (``year_from:YYYY``)."""
+    usable = [
+        p
+        for p in phrases
+        if p.lead not in ("as in", "range", "deadline", "until", "till", "before")
+    ]
+    flags: list[str] = []
+    starts = [p for p in usable if p.lead in ("since", "from")]
+    for p in starts:
+        flags.append(f"year_from:{p.year}")
+    usable = [p for p in usable if p.lead not in ("since", "from")]
+    span = _LAST_YEARS.search(sentence)
+    if not usable:
+        if span and default and not starts:
+            flags.append(f"year_from:{default - _NUMBER_WORDS.get(span.group(1).lower(), 1) + 1}")
+        return default, flags
+    clause = _clause_of(sentence, pos)
+    same = [p for p in usable if clause[0] <= p.start < clause[1]] or usable
+    best = min(same, key=lambda p: abs(p.start - pos))
+    year = best.year
+    if _YEAR_BEFORE.match(sentence[pos:]) and not any(p.start > pos for p in same):
+        return year - 1, flags  # "742km2 a year earlier": the year before the one stated
+    if best.lead == "early" and metric in _STOCKS:
+        year -= 1  # a stock "to early 2014" is the stock at the end of 2013
+    return year, flags
+
+
+def _clause_of(sentence: str, pos: int) -> tuple[int, int]:
+    start = sentence.rfind(";", 0, pos) + 1
+    end = sentence.find(";", pos)
+    return start, end if end != -1 else len(sentence)
+
+
+def fronted_year(sentence: str) -> int | None:
+    """The year a sentence opens with ("In 2015, ..."): it frames the rest of its paragraph."""
+    if re.match(r"^\s*as in\b", sentence, re.I):
+        return None
+    match = _FRONTED.match(sentence)
+    return int(match.group(1)) if match else None
+
+
+# --- sentences, blocks, documents --------------------------------------------------------
 
 
 def from_sentence(
@@ -141,131 +306,187 @@ def from_sentence(
     offset: int,
     default_year: int | None,
     section: str | None = None,
+    heading: str = "",
+    label_block: bool = False,
 ) -> list[Figure]:
     """Figures in one sentence; ``offset`` is where the sentence starts in the page text."""
-    found: list[Figure] = []
-    taken: list[tuple[int, int]] = []
-    wa, wb = rules()["window_after"], rules()["window_before"]
-
-    def add(metric, value, high, unit, start, end, year_default=default_year, rule="area"):
-        before = sentence[max(0, start - 40) : start]
-        found.append(
+    if rules()["citation_re"].search(sentence):
+        return []
+    found = quantities(sentence)
+    phrases = year_phrases(sentence)
+    figures: list[Figure] = []
+    metrics: list[str | None] = []
+    for index, q in enumerate(found):
+        masked, qstart, qend = _masked(sentence, found, index)
+        metric, cue = (None, None)
+        if q.kind == "area":
+            metric, cue = classify_area(masked)
+            if cue is None and index and metrics[-1] and found[index - 1].kind == "area":
+                gap = sentence[found[index - 1].end : q.start]
+                if rules()["coordination_re"].match(gap):
+                    metric, cue = metrics[-1], "coordination"
+            if cue is None and label_block and q.start <= 20:
+                metric = next((m for p, m in rules()["section_re"] if p.search(heading)), None)
+                cue = "section-label" if metric else None
+        else:
+            metric = classify_count(masked, qend)
+            cue = "count" if metric else None
+        metrics.append(metric)
+        if metric is None:
+            continue
+        year, flags = year_for(sentence, phrases, q.start, default_year, metric)
+        figures.append(
             Figure(
                 metric=metric,
-                value=_round(value) if value is not None else None,
-                value_high=_round(high) if high is not None else None,
-                unit=unit,
-                year=_year(sentence, start, year_default),
-                qualifier=_qualifier(before),
+                value=_round(q.value),
+                value_high=_round(q.high),
+                unit=q.unit,
+                year=year,
+                qualifier=qualifier(masked, qstart, qend),
                 criterion=None,
-                text=sentence[start:end],
+                text=sentence[q.start : q.end],
                 sentence=sentence,
                 page=page,
-                start=offset + start,
-                end=offset + end,
+                start=offset + q.start,
+                end=offset + q.end,
+                flags=flags,
                 section=section,
-                rule=rule,
+                rule=f"{q.kind}:{cue}",
             )
         )
-        taken.append((start, end))
-
-    for match in list(AREA_RANGE_RE.finditer(sentence)) + list(AREA_RE.finditer(sentence)):
-        start, end = match.span()
-        if any(s <= start < e for s, e in taken):
-            continue
-        before, after = sentence[max(0, start - wb) : start], sentence[end : end + wa]
-        metric = _classify("area", before, after)
-        if not metric:
-            continue
-        unit = match.group("unit")
-        low = to_km2(parse_number(match.group("low")), unit)
-        high = to_km2(parse_number(match.group("high")), unit) if match.group("high") else None
-        add(metric, low, high, "km2", start, end, rule=f"area:{metric}")
-
-    for match in COUNT_RE.finditer(sentence):
-        start, end = match.span()
-        if any(s <= start < e or s < end <= e for s, e in taken):
-            continue
-        raw = match.group("low")
-        value = parse_number(raw)
-        if re.fullmatch(r"(19|20)\d\d", raw.strip()):
-            continue  # a year, not a count
-        before, after = sentence[max(0, start - wb) : start], sentence[end : end + wa]
-        if re.search(r"\b(article|resolution|protocol|phase|no\.|number)\s*$", before, re.I):
-            continue
-        metric = _classify("count", before, after)
-        if not metric:
-            continue
-        add(metric, value, None, "count", start, end, rule=f"count:{metric}")
-
-    zero = _WORD_ZERO.search(sentence)
-    if zero:
-        metric = "area_released" if zero.group("verb").lower() == "released" else "area_cleared"
-        add(metric, 0.0, None, "km2", zero.start(), zero.end(), rule="zero:no-land")
-    return found
+    figures += _zeros(sentence, page, offset, phrases, default_year, section)
+    return figures
 
 
-def scores(section: Section, report_year: int | None) -> list[Figure]:
-    """MAR performance scores: one figure per criterion line (two for two year columns)."""
-    out: list[Figure] = []
-    year = report_year - 1 if report_year else None
-    for block in section.blocks:
-        text = block.text.strip()
-        if re.fullmatch(r"not applicable", text, re.I):
-            out.append(
-                Figure(
-                    "performance_score",
-                    None,
-                    "score",
-                    year,
-                    None,
-                    "overall",
-                    text,
-                    text,
-                    block.page,
-                    block.start,
-                    block.end,
-                    flags=["not_applicable"],
-                    section=section.name,
-                    rule="score:not-applicable",
-                )
+def _zeros(sentence, page, offset, phrases, default_year, section) -> list[Figure]:
+    out = []
+    for m in rules()["zero_re"].finditer(sentence):
+        method = (m.group("method") or "").strip()
+        if method:
+            metric = next((mt for p, mt in rules()["zero_methods_re"] if p.match(method)), None)
+        else:
+            metric = rules()["zero_verbs"][m.group("verb").lower()]
+        if metric is None:
+            continue  # "released through survey": no single metric
+        year, flags = year_for(sentence, phrases, m.start(), default_year, metric)
+        out.append(
+            Figure(
+                metric,
+                0.0,
+                "km2",
+                year,
+                None,
+                None,
+                m.group(0),
+                sentence,
+                page,
+                offset + m.start(),
+                offset + m.end(),
+                flags=flags,
+                section=section,
+                rule="zero:no-land",
             )
-            continue
-        match = _SCORE_LINE.match(text)
-        if not match:
-            continue
-        label = match.group("label").strip()
-        criterion = next((name for name, p in criteria() if p.match(label)), None)
-        if criterion is None:
-            continue
-        for group, value_year in (("score", year), ("score2", year - 1 if year else None)):
-            raw = match.group(group)
-            if raw is None:
-                continue
-            value = float(raw)
-            if value > 10:
-                continue
-            start = block.start + match.start(group)
-            out.append(
-                Figure(
-                    "performance_score",
-                    value,
-                    "score",
-                    value_year,
-                    None,
-                    criterion,
-                    raw,
-                    text,
-                    block.page,
-                    start,
-                    start + len(raw),
-                    section=section.name,
-                    rule=f"score:{criterion}",
-                )
-            )
+        )
     return out
 
 
-def section_year(heading: str) -> int | None:
-    match = _SECTION_YEAR.search(heading)
+def from_block(
+    block: Block, default_year: int | None, name: str | None = None, heading: str = ""
+) -> list[Figure]:
+    """Figures of a paragraph: a year opening a sentence frames the sentences after it, and
+    "remaining" areas take the kind (CHA/SHA) the paragraph last named."""
+    section_year = section_year_of(heading)
+    frame: int | None = None
+    last_kind: str | None = None
+    out: list[Figure] = []
+    if not _DIGIT.search(block.text) and not rules()["zero_re"].search(block.text):
+        return []  # no number, no explicit zero: no figure (and no need to split sentences)
+    label_block = len(block.text) < 160
+    for start, end in nlp.sentences(block.text):
+        raw = block.text[start:end]
+        sentence = raw.strip()
+        if not sentence:
+            continue
+        offset = block.start + start + raw.find(sentence)
+        fallback = frame or section_year or default_year
+        found = from_sentence(sentence, block.page, offset, fallback, name, heading, label_block)
+        for fig in found:
+            if fig.rule == "area:remaining" and last_kind:
+                fig.metric = last_kind
+            if fig.metric in ("confirmed_hazardous_area", "suspected_hazardous_area"):
+                last_kind = fig.metric
+            if name == "key_data":
+                fig.confidence = "low"
+            out.append(fig)
+        frame = fronted_year(sentence) or frame
+    return out
+
+
+def section_year_of(heading: str) -> int | None:
+    match = re.search(r"\b((?:19|20)\d\d)\b", heading or "")
     return int(match.group(1)) if match else None
+
+
+def extract(
+    doc: LoadedDocument, section_of: dict[int, tuple[str | None, str]], report_year: int | None
+) -> list[Figure]:
+    """Every figure of a document: score tables, then sentences outside recommendations.
+    ``section_of`` maps ``id(block)`` to its (section name, heading)."""
+    blocks = [block for page in doc.pages for block in page.blocks]
+    figures = scores.extract(blocks, report_year)
+    default_year = report_year - 1 if report_year else None
+    for block in blocks:
+        name, heading = section_of.get(id(block), (None, ""))
+        if block.kind in ("bullet", "footnote", "heading") or name in _SKIP_SECTIONS:
+            continue
+        if scores.is_table_text(block.text):
+            continue
+        figures += from_block(block, default_year, name, heading)
+    if report_year:  # a year after the edition is a plan or a target, not a figure
+        figures = [f for f in figures if f.year is None or f.year <= report_year]
+    figures = dedupe(figures)
+    check_table_totals(blocks, figures)
+    return figures
+
+
+def table_totals(blocks: list[Block]) -> list[float]:
+    """km2 of the Total rows of area tables in square metres ("Total / 199 / 62,991,706",
+    flattened one cell per line, or one row)."""
+    totals, unit_seen = [], False
+    for index, block in enumerate(blocks):
+        if re.search(r"\bArea \(m2\)|\(m2\)|square met", block.text, re.I):
+            unit_seen = True
+        if not unit_seen or not re.match(r"^total\b", block.text.strip(), re.I):
+            continue
+        cells = [block.text] + [b.text for b in blocks[index + 1 : index + 4]]
+        numbers = [
+            parse_number(n)
+            for cell in cells
+            for n in re.findall(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])", cell)
+        ]
+        if numbers and max(numbers) >= 10_000:
+            totals.append(max(numbers) / 1_000_000)
+    return totals
+
+
+def check_table_totals(blocks: list[Block], figures: list[Figure]) -> None:
+    """Flag a stock figure that a table's Total row confirms (a free consistency check)."""
+    for total in table_totals(blocks):
+        for fig in figures:
+            if fig.metric in _STOCKS and fig.value and abs(total - fig.value) <= 0.005 * fig.value:
+                fig.flags.append("agrees_with_table_total")
+
+
+def dedupe(figures: list[Figure]) -> list[Figure]:
+    """A fact stated twice (same metric, value, year and criterion) is kept once, first place."""
+    seen: dict[tuple, Figure] = {}
+    out = []
+    for fig in figures:
+        key = (fig.metric, fig.value, fig.value_high, fig.year, fig.criterion, tuple(fig.flags))
+        if key in seen:
+            if fig.confidence == "high":
+                seen[key].confidence = "high"
+            continue
+        seen[key] = fig
+        out.append(fig)
+    return out

@@ -1,17 +1,21 @@
 """Load stage: bytes (HTML, PDF or plain text) -> pages of text with blocks.
 
-No interpretation happens here beyond structure: headings, list items,
-paragraphs and table rows are kept apart so later stages can find sections.
+No interpretation happens here beyond structure: headings, list items, paragraphs and table
+rows are kept apart so later stages can find sections. Every block's text is exactly
+``page.text[block.start:block.end]``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import re
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
-from . import clean
+import yaml
+
+from . import clean, pdf
 from .errors import UnreadableDocument, UnsupportedContentType
 from .model import Block, LoadedDocument, Page
 
@@ -19,11 +23,46 @@ HTML = "text/html"
 PDF = "application/pdf"
 TEXT = "text/plain"
 
-BULLET_RE = re.compile(r"^\s*(?:[•■▪●◦>]|Ÿ+|-(?=\s|$)|\*(?=\s))\s*")
+BULLET_RE = re.compile(r"^\s*(?:[•■▪●◦►>]|Ÿ+|-(?=\s|$)|\*(?=\s))\s*")
+_CONTINUATION = re.compile(r"^[a-z]")
+_TERMINAL = re.compile(r"[.!?:;]\W*$")
+_OPEN_END = re.compile(
+    r"\b(?:of|and|or|the|a|an|to|in|by|at|for|with|from|than|about|some|almost|over|under|"
+    r"nearly|approximately|least|total|were|was|had|have|has)$"
+)
 
 # Elements that are site chrome, never report content.
-_CHROME_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "form", "aside", "svg"}
-_CHROME_HINTS = ("nav", "menu", "footer", "cookie", "breadcrumb", "sidebar", "social", "share")
+_CHROME_TAGS = {
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "form",
+    "aside",
+    "svg",
+    "iframe",
+    "button",
+    "select",
+    "template",
+}
+_CHROME_HINTS = (
+    "nav",
+    "menu",
+    "footer",
+    "header",
+    "cookie",
+    "breadcrumb",
+    "sidebar",
+    "social",
+    "share",
+    "banner",
+    "skip-link",
+    "search",
+    "login",
+    "newsletter",
+)
 _BLOCK_KIND = {
     "h1": "heading",
     "h2": "heading",
@@ -38,6 +77,7 @@ _BLOCK_KIND = {
     "dd": "paragraph",
     "caption": "paragraph",
     "blockquote": "paragraph",
+    "pre": "paragraph",
 }
 
 
@@ -48,6 +88,8 @@ def sniff_content_type(data: bytes, hint: str | None = None, name: str | None = 
     if head.startswith(b"%PDF"):
         return PDF
     if hint in (HTML, "application/xhtml+xml"):
+        if _is_binary(data):
+            raise UnreadableDocument("binary file, not HTML, PDF or text")
         return HTML
     if hint == PDF:
         return PDF  # claimed PDF without the magic bytes: the PDF loader reports it
@@ -56,12 +98,22 @@ def sniff_content_type(data: bytes, hint: str | None = None, name: str | None = 
         return PDF
     lowered = head[:200].lower()
     if suffix in (".html", ".htm", ".aspx") or lowered.startswith((b"<!doctype html", b"<html")):
+        if _is_binary(data):
+            raise UnreadableDocument("binary file, not HTML, PDF or text")
         return HTML
-    if hint in (TEXT, "") or suffix in (".txt", ""):
-        if b"\x00" in data[:4096]:
-            raise UnsupportedContentType("binary file, not HTML, PDF or text")
+    if hint in (TEXT, "") or suffix in (".txt", "", ".text", ".md"):
+        if _is_binary(data):
+            raise UnreadableDocument("binary file, not HTML, PDF or text")
         return TEXT
     raise UnsupportedContentType(f"unsupported content type {hint or suffix!r}")
+
+
+def _is_binary(data: bytes) -> bool:
+    sample = data[:4096]
+    if b"\x00" in sample:
+        return True
+    control = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13))
+    return control > len(sample) * 0.05
 
 
 def load_path(path: str | Path, content_type: str | None = None) -> LoadedDocument:
@@ -84,6 +136,8 @@ def load_bytes(
     kind = sniff_content_type(data, content_type, name)
     sha = hashlib.sha256(data).hexdigest()
     if kind == PDF:
+        if not data.lstrip().startswith(b"%PDF"):
+            raise UnreadableDocument("broken PDF: no PDF header")
         title, pages = _load_pdf(data)
     elif kind == HTML:
         title, pages = _load_html(data)
@@ -93,7 +147,7 @@ def load_bytes(
         if first.startswith("URL:"):
             url = url or first[4:].strip()
             text = rest
-        title, pages = None, [_page_from_text(1, text)]
+        title, pages = None, [page_from_text(1, text)]
     if not any(p.text.strip() for p in pages):
         raise UnreadableDocument("no text found (image-only or empty document)")
     return LoadedDocument(
@@ -102,6 +156,8 @@ def load_bytes(
 
 
 def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
     for encoding in ("utf-8", "cp1252"):
         try:
             return data.decode(encoding)
@@ -110,30 +166,154 @@ def _decode(data: bytes) -> str:
     return data.decode("latin-1")
 
 
-def _page_from_text(number: int, text: str) -> Page:
-    """A page whose blocks are its non-empty lines (bullets recognised as items)."""
-    text = clean.clean_text(text)
+# --- building pages from (kind, text) parts ---------------------------------------------
+
+
+def page_from_parts(number: int, parts: list[tuple[str, str]]) -> Page:
+    """A page whose blocks are the cleaned parts, one per line of the page text."""
+    texts: list[str] = []
     blocks: list[Block] = []
     offset = 0
-    for line in text.split("\n"):
-        start = offset
-        offset += len(line) + 1
+    for kind, raw in parts:
+        for part_kind, text in _clean_part(kind, raw):
+            if part_kind == "bullet":
+                blocks.append(Block("bullet", "", number, offset, offset))
+                texts.append("")
+                offset += 1
+                continue
+            blocks.append(Block(part_kind, text, number, offset, offset + len(text)))
+            texts.append(text)
+            offset += len(text) + 1
+    return Page(number=number, text="\n".join(texts), blocks=blocks)
+
+
+def _clean_part(kind: str, raw: str) -> list[tuple[str, str]]:
+    text = clean.clean_text(raw)
+    text = re.sub(r"[ \t\n]+", " ", text).strip()
+    if kind == "item" or (kind == "paragraph" and BULLET_RE.match(text)):
+        match = BULLET_RE.match(text)
+        if match:
+            if match.end() >= len(text):
+                return [("bullet", "")]
+            text = text[match.end() :].strip()
+            kind = "item"
+    if not text:
+        return []
+    if kind == "paragraph":
+        split = _heading_prefix(text)
+        if split:
+            head, rest = split
+            return [("heading", head), (kind, rest)]
+    return [(kind, text)]
+
+
+def _heading_prefix(text: str) -> tuple[str, str] | None:
+    """'KEY DEVELOPMENTS In 2018, ...' -> ('KEY DEVELOPMENTS', 'In 2018, ...'): an upper-case
+    section heading glued to the paragraph that follows it (PDF text)."""
+    from .segment import heading_name
+
+    match = re.match(r"^[A-Z][A-Z'’&-]+\b(?:\s+[A-Z][A-Z'’&-]+\b)*", text)
+    if not match or len(match.group(0)) >= len(text):
+        return None
+    words = match.group(0).split()
+    for cut in range(len(words), 0, -1):
+        head = " ".join(words[:cut])
+        rest = text[len(head) :].strip()
+        # a shorter cut leaves an upper-case word: only an acronym opening a sentence
+        if cut < len(words) and not re.match(r"^[A-Z][A-Z'’&-]*\s+[a-z]", rest):
+            continue
+        if not re.match(r"^[A-Z0-9\u201c\"]", rest):
+            continue  # "UNDERSTANDING OF CMR CONTAMINATION (20% ...) 7": a table row
+        if re.match(r"^\d{1,2}(?:\.\d)?\s+[A-Z][a-z]", rest):
+            continue  # "LAND RELEASE 7 Output rose": a score and its commentary
+        if heading_name(head):
+            return (head, rest) if rest else None
+    return None
+
+
+# --- plain text ---------------------------------------------------------------------------
+
+
+def page_from_text(number: int, text: str) -> Page:
+    """A page from plain text: one block per line, hard-wrapped prose joined into paragraphs."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return page_from_parts(number, _text_parts(lines))
+
+
+def _text_parts(lines: list[str]) -> list[tuple[str, str]]:
+    """(kind, text) parts of plain-text lines: a bullet starts an item; a line that goes on
+    in lower case ("... about 9 million" / "square meters of ...") continues the one before,
+    and so does every line of prose hard-wrapped at a fixed width."""
+    wrapped = _is_hard_wrapped(lines)
+    parts: list[tuple[str, str]] = []
+    joinable = False
+    for line in lines:
         stripped = line.strip()
         if not stripped:
+            joinable = False
             continue
-        match = BULLET_RE.match(line)
-        kind = "paragraph"
-        lead = len(line) - len(line.lstrip())
-        if match and (match.end() < len(line) or stripped in ("-",)):
-            kind = "item"
-            lead = match.end()
-        body = line[lead:].rstrip()
-        if not body:
-            # a lone bullet line: the item's text follows on the next line
-            blocks.append(Block("bullet", "", number, start + lead, start + lead))
+        bullet = BULLET_RE.match(line)
+        if bullet and (bullet.end() < len(line.rstrip()) or stripped in ("-", "•", "■")):
+            parts.append(("item", stripped))
+            joinable = stripped not in ("-", "•", "■")
             continue
-        blocks.append(Block(kind, body, number, start + lead, start + lead + len(body)))
-    return Page(number=number, text=text, blocks=blocks)
+        previous = parts[-1][1].split("\n")[-1] if parts else ""
+        start = clean.strip_running_heads(stripped).lstrip()
+        continues = (
+            joinable
+            and not _TERMINAL.search(previous)
+            and (
+                (wrapped and len(previous) >= 45)
+                or _CONTINUATION.match(start) is not None
+                or (_OPEN_END.search(previous) is not None and start[:1].isdigit())
+            )
+        )
+        if continues and not _is_heading_line(stripped):
+            kind, text = parts[-1]
+            parts[-1] = (kind, f"{text}\n{stripped}")
+        else:
+            parts.append(("paragraph", stripped))
+        joinable = True
+    return parts
+
+
+def _is_heading_line(text: str) -> bool:
+    from .segment import heading_name
+
+    return heading_name(text) is not None
+
+
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    """Prose broken at a fixed width: many long lines that stop mid-sentence and go on in
+    lower case on the next line, none longer than a typewriter line."""
+    texts = [line.strip() for line in lines]
+    lengths = [len(text) for text in texts if text]
+    if len(lengths) < 5 or max(lengths) > 110:
+        return False
+    runs = sum(
+        1
+        for a, b in zip(texts, texts[1:], strict=False)
+        if len(a) >= 50 and not re.search(r"[.:;!?\d]$", a) and re.match(r"^[a-z0-9(]", b)
+    )
+    return runs >= 3 and runs >= 0.2 * len(lengths)
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _chrome_texts() -> tuple[re.Pattern, ...]:
+    raw = resources.files("extractor").joinpath("patterns/chrome.yml").read_text()
+    return tuple(re.compile(rf"^(?:{p})$", re.I) for p in yaml.safe_load(raw)["blocks"])
+
+
+def is_chrome_text(text: str) -> bool:
+    """A block made only of site furniture ("About Us | Contact", "Email Notification")."""
+    pieces = [p.strip() for p in re.split(r"\s*[|•·/\n]\s*", text) if p.strip()]
+    if not pieces or len(text) > 200:
+        return False
+    chrome = _chrome_texts()
+    return all(any(pattern.match(piece) for pattern in chrome) for piece in pieces)
 
 
 def _load_html(data: bytes) -> tuple[str | None, list[Page]]:
@@ -152,18 +332,16 @@ def _load_html(data: bytes) -> tuple[str | None, list[Page]]:
     )
     parts: list[tuple[str, str]] = []
     _walk_html(body, parts)
-    text_parts: list[str] = []
-    blocks: list[Block] = []
-    offset = 0
-    for kind, raw in parts:
-        text = clean.clean_text(raw)
-        text = re.sub(r"[ \t\u00a0]+", " ", text).strip()
-        if not text:
-            continue
-        blocks.append(Block(kind, text, 1, offset, offset + len(text)))
-        text_parts.append(text)
-        offset += len(text) + 1
-    return title or None, [Page(number=1, text="\n".join(text_parts), blocks=blocks)]
+    kept = [(kind, text) for kind, text in parts if not is_chrome_text(text)]
+    lines: list[tuple[str, str]] = []
+    for kind, text in kept:
+        if "\n" in text and kind in ("paragraph", "item"):
+            # <br>-broken text: a label/value list, or prose with hard line wraps
+            for sub_kind, sub in _text_parts(text.split("\n")):
+                lines.append((kind if sub_kind == "paragraph" else sub_kind, sub))
+        else:
+            lines.append((kind, text))
+    return title or None, [page_from_parts(1, lines)]
 
 
 def _is_chrome(el) -> bool:
@@ -171,8 +349,12 @@ def _is_chrome(el) -> bool:
         return True
     if el.tag in _CHROME_TAGS:
         return True
-    hints = f"{el.get('class', '')} {el.get('id', '')} {el.get('role', '')}".lower()
-    return any(h in hints for h in _CHROME_HINTS) or el.get("role") == "navigation"
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    classes = f"{el.get('class', '')} {el.get('id', '')}".lower()
+    tokens = set(re.split(r"[\s_]+", classes))
+    hinted = any(h in token for token in tokens for h in _CHROME_HINTS)
+    return hinted or el.get("role") in ("navigation", "banner", "contentinfo", "search")
 
 
 def _walk_html(el, parts: list[tuple[str, str]]) -> None:
@@ -180,17 +362,20 @@ def _walk_html(el, parts: list[tuple[str, str]]) -> None:
     if _is_chrome(el):
         return
     tag = el.tag
-    if tag in _BLOCK_KIND:
-        if tag == "tr":
-            cells = [c.text_content().strip() for c in el if c.tag in ("td", "th")]
-            parts.append(("row", " ".join(c for c in cells if c)))
-            return
-        if tag == "li" and any(child.tag in ("ul", "ol") for child in el.iter()):
+    if tag == "tr" and not _has_block(el, skip={"td", "th"}):
+        cells = [_inline_text(c) for c in el if isinstance(c.tag, str) and c.tag in ("td", "th")]
+        parts.append(("row", " ".join(c for c in cells if c)))
+        return
+    if tag in _BLOCK_KIND and tag != "tr":
+        if _has_block(el):
             own = (el.text or "").strip()
             if own:
-                parts.append(("item", own))
+                parts.append((_BLOCK_KIND[tag], own))
             for child in el:
                 _walk_html(child, parts)
+                tail = (child.tail or "").strip()
+                if tail:
+                    parts.append(("paragraph", tail))
             return
         parts.append((_BLOCK_KIND[tag], _inline_text(el)))
         return
@@ -203,24 +388,32 @@ def _walk_html(el, parts: list[tuple[str, str]]) -> None:
             _walk_html(child, parts)
         elif not _is_chrome(child):
             pending = f"{pending} {_inline_text(child)}".strip()
+            if child.tag == "br":
+                pending += "\n"
         tail = (child.tail or "").strip()
         if tail:
-            pending = f"{pending} {tail}".strip()
-    if pending:
-        parts.append(("paragraph", pending))
+            pending = f"{pending} {tail}".strip() if not pending.endswith("\n") else pending + tail
+    if pending.strip():
+        parts.append(("paragraph", pending.strip()))
 
 
-def _has_block(el) -> bool:
-    return any(isinstance(d.tag, str) and d.tag in _BLOCK_KIND for d in el.iterdescendants())
+def _has_block(el, skip: frozenset | set = frozenset()) -> bool:
+    return any(
+        isinstance(d.tag, str) and d.tag in _BLOCK_KIND and d.tag not in skip
+        for d in el.iterdescendants()
+    )
 
 
 def _inline_text(el) -> str:
-    """Text of an element; footnote references (<sup>12</sup>) and scripts left out."""
-    return re.sub(r"\s+", " ", "".join(_gather(el))).strip()
+    """Text of an element; footnote references (<sup>12</sup>) and scripts left out;
+    <br> kept as a line break."""
+    text = "".join(_gather(el))
+    text = re.sub(r"[ \t\r\f\v\u00a0]+", " ", text)
+    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
 
 
 def _gather(el, previous: str = ""):
-    if isinstance(el.tag, str) and el.tag in ("script", "style"):
+    if isinstance(el.tag, str) and el.tag in ("script", "style", "noscript"):
         return
     if isinstance(el.tag, str) and el.tag == "sup":
         # km<sup>2</sup> is a unit; any other superscript is a footnote reference
@@ -228,45 +421,25 @@ def _gather(el, previous: str = ""):
             yield "2"
         return
     if isinstance(el.tag, str) and el.tag == "br":
-        yield " "
-    if el.text and isinstance(el.tag, str):
-        yield el.text
-    text = el.text or ""
+        yield "\n"
+    own = (el.text or "").replace("\n", " ") if isinstance(el.tag, str) else ""
+    if own:
+        yield own
+    text = previous + own
     for child in el:
         for piece in _gather(child, text):
             text += piece
             yield piece
         if child.tail:
-            text += child.tail
-            yield child.tail
+            tail = child.tail.replace("\n", " ")
+            text += tail
+            yield tail
+
+
+# --- PDF ------------------------------------------------------------------------------------
 
 
 def _load_pdf(data: bytes) -> tuple[str | None, list[Page]]:
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-
-    pages: list[Page] = []
-    title = None
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            info = pdf.metadata or {}
-            raw_title = info.get("Title")
-            if isinstance(raw_title, bytes):
-                raw_title = raw_title.decode("utf-8", "replace")
-            title = raw_title or None
-            for index, page in enumerate(pdf.pages, start=1):
-                try:
-                    text = page.extract_text() or ""
-                finally:
-                    page.close()  # do not hold every page's objects in memory
-                pages.append(_page_from_text(index, text))
-    except PDFPasswordIncorrect as exc:
-        raise UnreadableDocument("encrypted PDF (password required)") from exc
-    except PDFSyntaxError as exc:
-        raise UnreadableDocument(f"broken PDF: {exc}") from exc
-    except UnreadableDocument:
-        raise
-    except Exception as exc:  # pdfminer raises many unrelated types on damaged files
-        raise UnreadableDocument(f"broken PDF: {type(exc).__name__}: {exc}") from exc
+    title, pdf_pages = pdf.read_pdf(data)
+    pages = [page_from_parts(page.number, pdf.paragraphs(page.lines)) for page in pdf_pages]
     return title, pages

@@ -3,26 +3,12 @@ developments. ``extract_path`` and ``extract_bytes`` are the public entry points
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from . import developments, figures, load, nlp, recommendations, segment
-from .model import Block, Development, Extraction, LoadedDocument
+from . import developments, figures, load, recommendations, segment
+from .model import Block, Extraction, LoadedDocument
 
-EXTRACTOR_VERSION = "0.1.0"
-
-_NO_FIGURES = {"recommendations", "download", "performance"}
-_DEVELOPMENT_SECTIONS = {
-    None,
-    "key_developments",
-    "performance_commentary",
-    "five_year_overview",
-    "management",
-    "progress",
-    "treaty_status",
-    "contamination",
-    "land_release",
-}
+EXTRACTOR_VERSION = "0.2.0"
 
 
 def extract_path(path: str | Path, content_type: str | None = None, **overrides) -> Extraction:
@@ -62,79 +48,39 @@ def extract_document(
         for block in sec.blocks:
             section_of[id(block)] = (sec.name, sec.heading)
 
-    for index, sec in enumerate(sections):
-        if sec.name == "recommendations":
-            is_last = index == len(sections) - 1 or all(
-                s.name == "download" for s in sections[index + 1 :]
-            )
-            start_pos = len(result.recommendations)
-            for rec in recommendations.extract(sec, is_last):
-                rec.position += start_pos
-                result.recommendations.append(rec)
-        elif sec.name == "performance":
-            result.figures.extend(figures.scores(sec, meta.report_year))
-
-    default_year = meta.report_year - 1 if meta.report_year else None
-    label_rules = developments.rules()["labels"]
-    absent = re.compile(developments.rules()["label_absent"], re.I)
-    for page in doc.pages:
-        inherited: int | None = None
-        previous: Block | None = None
-        for block in page.blocks:
-            name, heading = section_of.get(id(block), (None, ""))
-            if block.kind == "bullet":
-                continue
-            label_dev = _label_development(previous, block, label_rules, absent)
-            if label_dev:
-                result.developments.append(label_dev)
-            previous = block
-            if name in _NO_FIGURES:
-                continue
-            section_year = figures.section_year(heading) if heading else None
-            inherited = None  # year inheritance stays within a paragraph
-            for start, end in nlp.sentences(block.text):
-                sentence = block.text[start:end].strip()
-                if not sentence:
-                    continue
-                lead = block.text[start:end].find(sentence)
-                offset = block.start + start + lead
-                year_default = inherited or section_year or default_year
-                found = figures.from_sentence(
-                    sentence, page.number, offset, year_default, section=name
-                )
-                result.figures.extend(found)
-                explicit = figures._year(sentence, 0, None)
-                if explicit:
-                    inherited = explicit
-                if name in _DEVELOPMENT_SECTIONS:
-                    result.developments.extend(
-                        developments.from_sentence(sentence, page.number, offset)
-                    )
+    item_ids = _read_recommendations(doc, sections, section_of, result)
+    result.figures = figures.extract(doc, section_of, meta.report_year)
+    result.developments = developments.extract(doc, section_of, item_ids, meta.report_year)
     return result
 
 
-def _label_development(previous, block, label_rules, absent) -> Development | None:
-    if previous is None:
-        return None
-    for rule in label_rules:
-        if re.match(rule["label"], previous.text.strip(), re.I):
-            value = block.text.strip()
-            stage = "not_done" if absent.match(value) else "completed"
-            if re.search(r"\bdraft\b|being (prepared|developed|revised)", value, re.I):
-                stage = "in_progress"
-            year, month = developments._date_near(value, len(value))
-            if stage == "completed" and re.search(r"\d{4}\s*[–-]\s*\d{4}", value):
-                year, month = None, None  # "Strategy 2011-2020" names a period, not a date
-            return Development(
-                event=rule["event"],
-                topic=rule["topic"],
-                stage=stage,
-                year=year,
-                month=month,
-                sentence=value,
-                page=block.page,
-                start=block.start,
-                end=block.end,
-                rule=f"label:{rule['event']}",
-            )
-    return None
+def _read_recommendations(doc, sections, section_of, result) -> set[int]:
+    """Recommendations of every recommendations section (or of a heading glued to its first
+    item). Returns the ids of the blocks that hold items; the section's other blocks (an
+    unheaded paragraph after the list) are re-labelled as text under no heading."""
+    found = [s for s in sections if s.name == "recommendations"]
+    if not found:
+        inline = recommendations.inline_section(doc)
+        found = [inline] if inline else []
+    last_blocks = [p.blocks[-1] for p in doc.pages if p.blocks]
+    document_end = last_blocks[-1] if last_blocks else None
+    acronyms = recommendations.defined_acronyms("\n".join(p.text for p in doc.pages))
+    item_ids: set[int] = set()
+    for sec in found:
+        for rec in recommendations.extract(sec, document_end, acronyms):
+            rec.position = len(result.recommendations) + 1
+            result.recommendations.append(rec)
+        items = recommendations.item_blocks(sec)
+        for page in doc.pages:
+            for block in page.blocks:
+                if any(_overlaps(block, item) for item in items):
+                    item_ids.add(id(block))
+                    section_of[id(block)] = ("recommendations", sec.heading)
+        for block in sec.blocks:
+            if id(block) not in item_ids:
+                section_of[id(block)] = (None, "")
+    return item_ids
+
+
+def _overlaps(block: Block, item: Block) -> bool:
+    return block.page == item.page and block.start < item.end and item.start < block.end

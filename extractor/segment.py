@@ -6,6 +6,7 @@ Each metadata field records the rule that set it, so a person can see why.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 from importlib import resources
 from urllib.parse import urlparse
@@ -24,7 +25,8 @@ _DOWNLOAD = re.compile(
 )
 _DOWNLOAD_SHORT = re.compile(r"download the full (?P<year>(?:19|20)\d\d) report for", re.I)
 _TITLE_REPORT = re.compile(
-    r"(?P<report>clearing (?:cluster munition remnants|the mines))\s+(?:report\s+)?"
+    r"(?P<report>clearing (?:cluster munition remnants|the mines)|"
+    r"(?:landmine|cluster munition|landmine and cluster munition) monitor)\s+(?:report\s+)?"
     r"(?P<year>(?:19|20)\d\d)",
     re.I,
 )
@@ -35,9 +37,28 @@ _MONITOR_URL = re.compile(r"/reports/(?P<year>(?:19|20)\d\d)/(?P<slug>[a-z0-9-]+
 _MAR_URL = re.compile(r"/country/(?P<slug>[a-z0-9-]+)(?P<mines>/anti-personnel-mines)?/?$")
 _WAYBACK = re.compile(r"/web/(?P<ts>\d{4})\d*(?:id_)?/(?P<orig>.+)$")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_MONITOR_ARCHIVE = re.compile(
+    r"[?&]url=lm(?:/|%2F)(?P<year>(?:19|20)\d\d)(?:/|%2F)(?P<slug>[a-z0-9_-]+)", re.I
+)
+_DOWNLOAD_ANY = re.compile(r"^.*\bdownload\b.*$", re.I | re.M)
+_IN_YEAR = re.compile(
+    r"\b(?:in|during|throughout|(?:at|as of|as at) (?:the )?end(?: of)?|end[- ]of)\s+"
+    r"((?:19|20)\d\d)\b(?!\s*[–-]\s*\d)",
+    re.I,
+)
+_DATED = re.compile(rf"\b(?:{_MONTHS})\s+((?:19|20)\d\d)\b(?!\s*[–-]\s*\d)", re.I)
+_FUTURE_BEFORE = re.compile(
+    r"\b(?:by|until|till|before|from)\s+(?:the\s+)?(?:end[\s-]+(?:of\s+)?)?(?:\d{1,2}\s+)?$|"
+    r"\b(?:deadlines?|targets?|expire[sd]?|extension|extended|goal|due|(?:plan|plans|planned|"
+    r"aims?|intends?|expects?|expected|scheduled|hopes?) to)\b[^.;]{0,40}$|\d\s*[–-]\s*$",
+    re.I,
+)
+_FUTURE_AFTER = re.compile(r"\s*(?:[–-]\s*\d|\S*\s*(?:clearance |completion )*deadline)", re.I)
 
 
 def series_for_report(name: str) -> str:
+    if "monitor" in name.lower():
+        return "monitor"
     return "mar-mines" if "mines" in name.lower() else "mar-cmr"
 
 
@@ -81,14 +102,7 @@ def metadata(doc: LoadedDocument, overrides: dict | None = None) -> DocumentMeta
     """Country, series and edition year, each with the rule that set it."""
     meta = DocumentMeta(title=doc.title, pages=len(doc.pages))
     text = "\n".join(p.text for p in doc.pages)
-    url = doc.url or ""
-    path = urlparse(url).path if url else ""
-    wayback = _WAYBACK.search(path)
-    snapshot_year = None
-    if wayback:
-        snapshot_year = int(wayback.group("ts"))
-        url = wayback.group("orig")
-        path = urlparse(url if "://" in url else f"http://{url}").path
+    url, path, snapshot_year = _url_parts(doc.url or "")
 
     def setv(field: str, value, rule: str) -> None:
         if value is not None and getattr(meta, field) is None:
@@ -96,13 +110,17 @@ def metadata(doc: LoadedDocument, overrides: dict | None = None) -> DocumentMeta
             meta.rules[field] = rule
 
     for key, value in (overrides or {}).items():
-        if value is not None:
+        if value is not None and key != "country":
             setv(key, value, "override")
 
     download = _DOWNLOAD.search(text)
-    title_report = _TITLE_REPORT.search((doc.title or "") + "\n" + text[:300])
+    opening = "\n".join(
+        line for line in text[:300].split("\n") if not re.search(r"download|click here", line, re.I)
+    )
+    title_report = _TITLE_REPORT.search((doc.title or "") + "\n" + opening)
     mar = _MAR_URL.search(path)
     monitor = _MONITOR_URL.search(path)
+    archive = _MONITOR_ARCHIVE.search(url)
 
     # series
     if mar:
@@ -116,19 +134,33 @@ def metadata(doc: LoadedDocument, overrides: dict | None = None) -> DocumentMeta
     if re.search(r"landmine (and cluster munition )?monitor|last updated:", text[:600], re.I):
         setv("series", "monitor", "text:monitor-header")
 
-    # country
-    if overrides and overrides.get("country") and not meta.country_code:
+    _set_country(meta, doc, text, overrides or {}, mar, monitor, archive, download)
+    _set_year(meta, text, setv, title_report, monitor, archive, snapshot_year)
+    return meta
+
+
+def _url_parts(url: str) -> tuple[str, str, int | None]:
+    """(original URL, its path, snapshot year) with a Wayback Machine wrapper removed."""
+    path = urlparse(url).path if url else ""
+    wayback = _WAYBACK.search(path)
+    if not wayback:
+        return url, path, None
+    original = wayback.group("orig")
+    full = original if "://" in original else f"http://{original}"
+    return original, urlparse(full).path, int(wayback.group("ts"))
+
+
+def _set_country(meta, doc, text, overrides, mar, monitor, archive, download) -> None:
+    if overrides.get("country"):
         found = countries.lookup(overrides["country"])
         if found:
             meta.country, meta.country_code = found.name, found.code
-            meta.rules["country_code"] = "override"
-    if meta.country and not meta.country_code:
-        found = countries.lookup(meta.country)
-        if found:
-            meta.country, meta.country_code = found.name, found.code
-            meta.rules["country_code"] = meta.rules.get("country", "override")
+            meta.rules["country"] = meta.rules["country_code"] = "override"
+            return
+    slug = (mar or monitor).group("slug") if (mar or monitor) else None
     for rule, candidate in (
-        ("url:slug", (mar or monitor).group("slug") if (mar or monitor) else None),
+        ("url:slug", slug),
+        ("url:archive-file", archive.group("slug") if archive else None),
         ("text:download-line", download.group("country") if download else None),
         ("text:title", doc.title),
         ("text:opening", text[:400]),
@@ -144,42 +176,62 @@ def metadata(doc: LoadedDocument, overrides: dict | None = None) -> DocumentMeta
             meta.country, meta.country_code = found.name, found.code
             meta.rules["country"] = meta.rules["country_code"] = rule
 
-    # edition year
+
+def _set_year(meta, text, setv, title_report, monitor, archive, snapshot_year) -> None:
+    """Edition year, most trusted rule first. A download line can be stale: it is kept only
+    when the text reports nothing later than it."""
     last_updated = _LAST_UPDATED.search(text)
     if last_updated:
         setv("report_year", int(last_updated.group("year")), "text:last-updated")
+    if archive:
+        setv("report_year", int(archive.group("year")), "url:monitor-archive-year")
     if title_report:
         setv("report_year", int(title_report.group("year")), "text:title")
     if monitor:
         setv("report_year", int(monitor.group("year")), "url:monitor-year")
-    if download:
-        year = int(download.group("year"))
-        latest = _latest_year(text)
-        # the download line can be stale: trust it unless the text reports on a later year
-        if latest is None or latest <= year:
-            setv("report_year", year, "text:download-line")
+    estimate = text_year(text)
+    downloads = [int(m.group("year")) for m in _DOWNLOAD.finditer(text)]
+    downloads += [int(m.group("year")) for m in _DOWNLOAD_SHORT.finditer(text)]
+    if downloads:
+        stated = downloads[0]  # the report title in the link; a bare heading year comes last
+        if estimate is not None and estimate > max(downloads):
+            setv("report_year", estimate, "text:years (download line stale)")
+        elif estimate in downloads:
+            setv("report_year", estimate, "text:download-line")
         else:
-            setv("report_year", latest + 1, "text:latest-year+1")
-    short = _DOWNLOAD_SHORT.search(text)
-    if short:
-        setv("report_year", int(short.group("year")), "text:download-line")
+            setv("report_year", stated, "text:download-line")
     if snapshot_year:
+        if estimate is not None and estimate <= snapshot_year:
+            setv("report_year", estimate, "text:years (before snapshot)")
         setv("report_year", snapshot_year, "url:snapshot-year")
-    latest = _latest_year(text)
-    if latest:
-        setv("report_year", latest + 1, "text:latest-year+1")
-    return meta
+    if estimate is not None:
+        setv("report_year", estimate, "text:years")
 
 
-def _latest_year(text: str) -> int | None:
-    """The latest year the text reports on (years followed by a deadline excluded)."""
-    years = []
-    for match in _YEAR.finditer(text):
-        before = text[max(0, match.start() - 40) : match.start()].lower()
-        if "deadline" in before or "until" in before or "by " in before[-4:]:
-            continue
-        years.append(int(match.group(0)))
-    return max(years) if years else None
+def text_year(text: str) -> int | None:
+    """The edition year the text implies: a report describes the year before it appears
+    ("in 2017" is said most) and dates events up to its publication ("in May 2018"). Years
+    of deadlines, plans and ranges say nothing about the edition and are left out."""
+    text = _DOWNLOAD_ANY.sub(" ", text)
+    reported: Counter[int] = Counter()
+    for match in _IN_YEAR.finditer(text):
+        if not _future(text, match):
+            reported[int(match.group(1))] += 1
+    dated = [int(m.group(1)) for m in _DATED.finditer(text) if not _future(text, m)]
+    candidates = []
+    if reported:
+        top = max(reported.values())
+        candidates.append(max(y for y, n in reported.items() if n == top) + 1)
+    if dated:
+        candidates.append(max(dated))
+    return max(candidates) if candidates else None
+
+
+def _future(text: str, match: re.Match) -> bool:
+    """A year of a deadline, target, plan or range, not of something that happened."""
+    before = text[max(0, match.start() - 45) : match.start()]
+    after = text[match.end() : match.end() + 25]
+    return bool(_FUTURE_BEFORE.search(before) or _FUTURE_AFTER.match(after))
 
 
 def blocks_text(blocks: list[Block]) -> str:

@@ -1,0 +1,276 @@
+"""Mine Action Review performance scores, read from every shape the tables take:
+
+- HTML and page text: one row per line ("Problem understood 5", "Gender (10% of overall
+  score) 6", "Performance score 5.4"), all three table generations;
+- Monitor profiles that flatten the table one cell per line (label, then score);
+- PDF chapters: two year columns ("PERFORMANCE SCORE: AVERAGE 6.4 5.7", years from the
+  header "SCORE 2022 SCORE 2021" or else the edition's previous two years), and text that lost
+  the table's cells ("UNDERSTANDING 5 <commentary> OF CONTAMINATION ...");
+- the rating word ("Very Good", "AVERAGE[1]") as a flag on the overall score, and "Not
+  Applicable" as an overall score of null with the flag ``not_applicable``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from .model import Block, Figure
+
+_SCORE = r"\d{1,2}(?:\.\d{1,2})?"
+_ROW = re.compile(rf"^(?P<label>.*?[A-Za-z)%])\s*:?\s+(?P<s1>{_SCORE})(?:\s+(?P<s2>{_SCORE}))?\s*$")
+_NUMBER = re.compile(rf"^(?P<s1>{_SCORE})(?:\s+(?P<s2>{_SCORE}))?$")
+_WEIGHT = re.compile(r"\(\s*\d{1,3}\s*%\s*(?:of\s+(?:the\s+)?overall(?:\s+score)?\)?)?", re.I)
+_START = re.compile(
+    r"^(?:performance(?:\s+(?:indicator|criterion))?(?:\s+score)?|"
+    r"assessment of national programme performance|"
+    r"program(?:me)? performance(?:\s*:.*)?|"
+    r"(?:score\s+)?criterion\b.*|performance (?:indicator|criterion)s?)$",
+    re.I,
+)
+_HEADER_YEARS = re.compile(r"(?:score|criterion)\s*\(?\s*((?:19|20)\d\d)\s*\)?", re.I)
+_NOT_APPLICABLE = re.compile(r"^(?:not applicable|n/a)\.?$", re.I)
+_SCRAMBLED = re.compile(
+    rf"(?<![\w(])(?P<label>[A-Z][A-Z'’&/-]+(?:\s+[A-Z][A-Z'’&/-]+){{0,6}})\s+"
+    rf"(?P<s1>{_SCORE})(?:\s+(?P<s2>{_SCORE}))?(?=\s+[A-Z(][a-z]|\s*$)"
+)
+_END = re.compile(
+    r"^(?:key developments?|recommendations?\b.*|performance commentary|contamination|"
+    r"five[- ]year overview|download\b.*|click here\b.*|mine action management|treaty status)$",
+    re.I,
+)
+
+
+@lru_cache(maxsize=1)
+def config() -> dict:
+    raw = resources.files("extractor").joinpath("patterns/criteria.yml").read_text()
+    return yaml.safe_load(raw)
+
+
+def _norm(label: str) -> str:
+    label = _WEIGHT.sub(" ", label.lower())
+    label = re.sub(r"[^a-z0-9 ]+", " ", label)
+    return re.sub(r"\s+", " ", label).strip()
+
+
+def rating_of(text: str) -> str | None:
+    """The rating word a text is or ends with ("Very Good", "PERFORMANCE SCORE: AVERAGE")."""
+    word = _norm(text.split(":")[-1])
+    return word if word in config()["ratings"] else None
+
+
+def criterion_of(
+    label: str, generation: list[str] | None = None, seen: set[str] | frozenset = frozenset()
+) -> str | None:
+    """The criterion a table label names; a label cut after its first words is resolved
+    within the table's generation."""
+    norm = _norm(label.split(":")[0] if rating_of(label) else label)
+    if not norm:
+        return None
+    for slug, variants in config()["criteria"].items():
+        if any(norm == v or norm.startswith(v + " ") for v in variants):
+            return slug
+    words = norm.split()
+    if not any(len(w) >= 4 for w in words):
+        return None
+    pool = generation or list(config()["criteria"])
+    matches = [
+        slug
+        for slug in dict.fromkeys(pool)
+        for v in config()["criteria"][slug]
+        if v.split()[: len(words)] == words or (len(words) == 1 and v.startswith(norm))
+    ]
+    matches = list(dict.fromkeys(matches))
+    if len(matches) > 1:
+        matches = [m for m in matches if m not in seen] or matches
+    return matches[0] if matches and (len(matches) == 1 or generation) else None
+
+
+def is_table_text(text: str) -> bool:
+    match = _ROW.match(text.strip())
+    return bool(match and criterion_of(match.group("label")))
+
+
+@dataclass
+class _Table:
+    report_year: int | None
+    years: list[int] = field(default_factory=list)
+    generation: str | None = None
+    rating: tuple[str, Block] | None = None
+    pending: Block | None = None
+    figures: list[Figure] = field(default_factory=list)
+    misses: int = 0
+
+    def year(self, column: int) -> int | None:
+        if column < len(self.years):
+            return self.years[column]
+        if self.years:
+            return self.years[0] - column
+        return self.report_year - 1 - column if self.report_year else None
+
+    def criteria(self) -> list[str]:
+        generations = config()["generations"]
+        if self.generation:
+            return generations[self.generation]
+        if self.report_year and self.report_year >= config()["weighted_from"]:
+            return generations["weighted"] + generations["weighted_environment"]
+        return generations["indicators"]
+
+    def seen(self) -> set[str]:
+        return {f.criterion for f in self.figures if f.criterion}
+
+    def note_generation(self, text: str, slug: str | None) -> None:
+        if "% of overall" in text.lower():
+            self.generation = self.generation or "weighted"
+        generations = config()["generations"]
+        if slug and slug not in generations["weighted_environment"] and slug != "overall":
+            self.generation = "indicators"
+        if slug == "environment":
+            self.generation = "weighted_environment"
+
+
+def extract(blocks: list[Block], report_year: int | None) -> list[Figure]:
+    """Scores of every performance table in a document's blocks (document order)."""
+    out: list[Figure] = []
+    table: _Table | None = None
+    previous = ""
+    for block in blocks:
+        text = block.text.strip()
+        if not text:
+            continue
+        if table is None:
+            if _starts_table(text, previous):
+                table = _Table(report_year)
+                _feed(table, block, text)
+            previous = text
+            continue
+        if _END.match(text.rstrip(":")):
+            out += _close(table)
+            table = None
+        elif _feed(table, block, text):
+            table.misses = 0
+        else:
+            table.misses += 1
+            if table.misses >= 3:
+                out += _close(table)
+                table = None
+        previous = text
+    if table is not None:
+        out += _close(table)
+    return out
+
+
+def _starts_table(text: str, previous: str) -> bool:
+    if _START.match(text):
+        return True
+    if _NOT_APPLICABLE.match(text) and _norm(previous) == "performance":
+        return True
+    row = _ROW.match(text)
+    return bool(row and criterion_of(row.group("label")) in ("overall", "problem_understood"))
+
+
+def _feed(table: _Table, block: Block, text: str) -> bool:
+    """Read one block into the table; False when the block is not part of it."""
+    if _NOT_APPLICABLE.match(text):
+        table.figures.append(_figure(table, block, None, "overall", 0, 0, text, na=True))
+        return True
+    if rating_of(text) and not re.search(r"\d", text):
+        table.rating = (rating_of(text), block)
+        return True
+    years = [int(y) for y in _HEADER_YEARS.findall(text)]
+    row = _ROW.match(text)
+    if years and not (row and criterion_of(row.group("label"))):
+        table.years = years
+        rest = text[_HEADER_YEARS.search(text).start() :]
+        return _scrambled(table, block, text, len(text) - len(rest)) or True
+    if row:
+        label = row.group("label")
+        slug = criterion_of(label, table.criteria(), table.seen())
+        if slug:
+            table.note_generation(text, slug)
+            _add_row(table, block, slug, row, rating_of(label))
+            table.pending = None
+            return True
+    number = _NUMBER.match(text)
+    if number and table.pending is not None:
+        slug = criterion_of(table.pending.text, table.criteria(), table.seen())
+        if slug:
+            _add_row(table, block, slug, number, rating_of(table.pending.text))
+        table.pending = None
+        return True
+    slug = criterion_of(text, table.criteria(), table.seen()) if len(text) < 120 else None
+    if slug:
+        table.note_generation(text, slug)
+        table.pending = block
+        if rating_of(text):
+            table.rating = (rating_of(text), block)
+        return True
+    if _START.match(text) or _norm(text) == "score":
+        return True
+    return _scrambled(table, block, text, 0)
+
+
+def _scrambled(table: _Table, block: Block, text: str, offset: int) -> bool:
+    """Rows whose cells ran together with the commentary column ("NATIONAL 7 Serbia has ...")."""
+    found = False
+    if "% of overall" in text.lower():
+        table.generation = table.generation or "weighted"
+    for match in _SCRAMBLED.finditer(text, offset):
+        slug = criterion_of(match.group("label"), table.criteria(), table.seen())
+        if slug:
+            _add_row(table, block, slug, match, None)
+            found = True
+    return found
+
+
+def _add_row(table: _Table, block: Block, slug: str, match: re.Match, rating: str | None) -> None:
+    for column, group in enumerate(("s1", "s2")):
+        raw = match.group(group)
+        if raw is None or float(raw) > 10:
+            continue
+        start = match.start(group)
+        table.figures.append(_figure(table, block, float(raw), slug, start, column, raw))
+    if rating and slug == "overall":
+        table.rating = (rating, block)
+
+
+def _figure(table, block, value, slug, start, column, raw, na: bool = False) -> Figure:
+    return Figure(
+        metric="performance_score",
+        value=value,
+        unit="score",
+        year=table.year(column),
+        qualifier=None,
+        criterion=slug,
+        text=raw,
+        sentence=block.text,
+        page=block.page,
+        start=block.start + start,
+        end=block.start + start + len(raw),
+        flags=["not_applicable"] if na else [],
+        section="performance",
+        rule="score:not-applicable" if na else f"score:{slug}",
+    )
+
+
+def _close(table: _Table) -> list[Figure]:
+    """Flag the overall score of the first year column with the table's rating word."""
+    if table.rating:
+        word, _ = table.rating
+        first_year = table.year(0)
+        for fig in table.figures:
+            if fig.criterion == "overall" and fig.year == first_year and fig.value is not None:
+                fig.flags.append(f"rating:{word.replace(' ', '_')}")
+                if band(fig.value) != word:
+                    fig.flags.append("rating_differs_from_band")
+    return table.figures
+
+
+def band(score: float) -> str:
+    """The rating word of an overall score by Mine Action Review's bands."""
+    ratings = sorted(config()["ratings"].items(), key=lambda item: -item[1])
+    return next(word for word, low in ratings if score >= low)

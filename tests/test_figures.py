@@ -1,0 +1,435 @@
+"""Figure rules, one literal sentence each (our own words), near misses included.
+
+Each case: a sentence and the figures it holds as (metric, value, year, qualifier), read with
+2019 as the default year (an edition of 2020). Values are km2 for areas.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor import figures
+from extractor.model import Block
+
+DEFAULT_YEAR = 2019
+
+
+def read(sentence: str, default: int | None = DEFAULT_YEAR) -> list[tuple]:
+    return [
+        (f.metric, f.value, f.year, f.qualifier)
+        for f in figures.from_sentence(sentence, 1, 0, default)
+    ]
+
+
+# --- the phrasings of SOURCES.md ---------------------------------------------------------
+
+PHRASINGS = [
+    # "In <year>, X km2 of <CMR> land was cleared, and N submunitions destroyed"
+    (
+        "In 2018, 2.45km2 of cluster munition-contaminated land was cleared, and 4,112 "
+        "submunitions destroyed.",
+        [
+            ("area_cleared", 2.45, 2018, None),
+            ("submunitions_destroyed", 4112.0, 2018, None),
+        ],
+    ),
+    # released total, then its parts by method; a mixed method is no single metric
+    (
+        "Just more than 6.2km2 of land was released in 2017; 5.1km2 by clearance and technical "
+        "survey, and an 1.1km2 cancelled by non-technical survey (NTS).",
+        [
+            ("area_released", 6.2, 2017, "more_than"),
+            ("area_cancelled", 1.1, 2017, None),
+        ],
+    ),
+    # label/value line of a Monitor profile
+    (
+        "0.8km2 cleared, 1.25km2 reduced and 3.4km2 cancelled",
+        [
+            ("area_cleared", 0.8, DEFAULT_YEAR, None),
+            ("area_reduced", 1.25, DEFAULT_YEAR, None),
+            ("area_cancelled", 3.4, DEFAULT_YEAR, None),
+        ],
+    ),
+    # old style square metres, a coordinated second area, counts after a verb
+    (
+        "In 2002 the three operators cleared a total of 412,300 square meters of mined land and "
+        "about 31 million square meters of battle area, destroying 2,204 antipersonnel mines, "
+        "97 antivehicle mines, and 18,650 UXO.",
+        [
+            ("area_cleared", 0.4123, 2002, None),
+            ("area_cleared", 31.0, 2002, "approximately"),
+            ("ap_mines_destroyed", 2204.0, 2002, None),
+            ("av_mines_destroyed", 97.0, 2002, None),
+            ("erw_destroyed", 18650.0, 2002, None),
+        ],
+    ),
+    # contamination label: CHA and SHA side by side
+    (
+        "9.4km2 CHA and 2.1km2 SHA",
+        [
+            ("confirmed_hazardous_area", 9.4, DEFAULT_YEAR, None),
+            ("suspected_hazardous_area", 2.1, DEFAULT_YEAR, None),
+        ],
+    ),
+    # "Unknown, but massive. At least, 500km2 CHA has been identified" (a stock)
+    (
+        "Extent unknown, but very large. At least, 350km2 CHA has been identified.",
+        [("confirmed_hazardous_area", 350.0, DEFAULT_YEAR, "at_least")],
+    ),
+]
+
+
+@pytest.mark.parametrize("sentence,expected", PHRASINGS)
+def test_sources_phrasings(sentence, expected):
+    assert read(sentence) == expected
+
+
+# --- metrics ----------------------------------------------------------------------------
+
+METRICS = [
+    ("Clearance of 3.2km2 was completed in 2019.", [("area_cleared", 3.2, 2019, None)]),
+    ("Operators released 14.7km2 in 2019.", [("area_released", 14.7, 2019, None)]),
+    (
+        "Some 2.3km2 was reduced through technical survey in 2019.",
+        [("area_reduced", 2.3, 2019, "approximately")],
+    ),
+    (
+        "Non-technical survey cancelled 48.1km2 in 2019.",
+        [("area_cancelled", 48.1, 2019, None)],
+    ),
+    (
+        "In 2019, 0.9km2 of land was released through clearance.",
+        [("area_cleared", 0.9, 2019, None)],
+    ),
+    (
+        "In 2019, 3.3km2 was released by technical survey and 1.2km2 by non-technical survey.",
+        [("area_reduced", 3.3, 2019, None)],
+    ),
+    (
+        "At the end of 2019, the country had 41km2 of confirmed hazardous area.",
+        [("confirmed_hazardous_area", 41.0, 2019, None)],
+    ),
+    (
+        "Suspected hazardous areas covering 7.5km2 remained at the end of 2019.",
+        [("suspected_hazardous_area", 7.5, 2019, None)],
+    ),
+    (
+        "A further 4km2 is suspected to contain mines.",
+        [("suspected_hazardous_area", 4.0, DEFAULT_YEAR, None)],
+    ),
+    (
+        "Total remaining contamination stood at 96.4km2 as of end 2019.",
+        [("contaminated_area", 96.4, 2019, None)],
+    ),
+    (
+        "Confirmed hazardous area totalled 1,212km2 at the end of 2019.",
+        [("confirmed_hazardous_area", 1212.0, 2019, None)],
+    ),
+    (
+        "In 2019, 1,044 anti-personnel mines and 12 anti-vehicle mines were destroyed.",
+        [("ap_mines_destroyed", 1044.0, 2019, None), ("av_mines_destroyed", 12.0, 2019, None)],
+    ),
+    (
+        "Teams found and destroyed 623 items of unexploded ordnance in 2019.",
+        [("erw_destroyed", 623.0, 2019, None)],
+    ),
+    (
+        "The Monitor recorded 18 mine/ERW casualties in 2019.",
+        [("casualties", 18.0, 2019, None)],
+    ),
+    ("Submunitions destroyed: 877", [("submunitions_destroyed", 877.0, DEFAULT_YEAR, None)]),
+    (
+        "At the end of 2019, the country had 1,402.6km2 of confirmed CMR-contaminated area.",
+        [("confirmed_hazardous_area", 1402.6, 2019, None)],
+    ),
+    (
+        "Of the 120km2 of contamination, 95km2 is CHA.",
+        [
+            ("contaminated_area", 120.0, DEFAULT_YEAR, None),
+            ("confirmed_hazardous_area", 95.0, DEFAULT_YEAR, None),
+        ],
+    ),
+    (
+        "Mine contamination at the end of 2019 was estimated to cover 8.2km2 across 40 CHAs.",
+        [("contaminated_area", 8.2, 2019, "estimate")],
+    ),
+    # each verb keeps its own quantity across "and"
+    (
+        "Testland cleared 12.4 million square metres of mined area and cancelled a further "
+        "3.3km2 in 2019.",
+        [("area_cleared", 12.4, 2019, None), ("area_cancelled", 3.3, 2019, None)],
+    ),
+    (
+        "Clearance output in 2019 totalled 2.6km2, down from 3.1km2 in 2018.",
+        [("area_cleared", 2.6, 2019, None), ("area_cleared", 3.1, 2018, None)],
+    ),
+]
+
+
+@pytest.mark.parametrize("sentence,expected", METRICS)
+def test_metrics(sentence, expected):
+    assert read(sentence) == expected
+
+
+# --- units and numbers --------------------------------------------------------------------
+
+UNITS = [
+    ("In 2019, 12.5km² of land was cleared.", 12.5),
+    ("In 2019, 16.3 km2 of land was cleared.", 16.3),
+    ("In 2019, roughly 11km2of land was cleared.", 11.0),
+    ("In 2019, 250,000m2 of land was cleared.", 0.25),
+    ("In 2019, 250,000 square metres of land was cleared.", 0.25),
+    ("In 2019, 3.5 square kilometres of land was cleared.", 3.5),
+    ("In 2019, 2.4 million square meters of land was cleared.", 2.4),
+    ("In 2019, 120 hectares of land was cleared.", 1.2),
+    ("In 2019, 1,371.10km2 of land was cleared.", 1371.1),
+    ("In 2019, 4 sq km of land was cleared.", 4.0),
+]
+
+
+@pytest.mark.parametrize("sentence,km2", UNITS)
+def test_units_are_normalised_to_km2(sentence, km2):
+    found = figures.from_sentence(sentence, 1, 0, DEFAULT_YEAR)
+    assert [(f.metric, f.value, f.unit) for f in found] == [("area_cleared", km2, "km2")]
+
+
+def test_a_count_in_millions():
+    assert read("In 2019, operators destroyed 1.2 million submunitions.") == [
+        ("submunitions_destroyed", 1200000.0, 2019, None)
+    ]
+
+
+ZEROS = [
+    ("No land was reduced by technical survey in 2019.", [("area_reduced", 0.0, 2019, None)]),
+    ("In 2019, no land was released.", [("area_released", 0.0, 2019, None)]),
+    ("No mined areas were cleared in 2019.", [("area_cleared", 0.0, 2019, None)]),
+    ("No land was cancelled through non-technical survey.", [("area_cancelled", 0.0, 2019, None)]),
+    # near miss: "through survey" names no single metric
+    ("No land was released through survey in 2019.", []),
+    # near miss: "no" that is not a zero amount of land
+    (
+        "No mines were found during the clearance of 2km2 in 2019.",
+        [("area_cleared", 2.0, 2019, None)],
+    ),
+]
+
+
+@pytest.mark.parametrize("sentence,expected", ZEROS)
+def test_explicit_zeros(sentence, expected):
+    assert read(sentence) == expected
+
+
+# --- qualifiers and ranges ----------------------------------------------------------------
+
+QUALIFIERS = [
+    ("almost", "less_than"),
+    ("just under", "less_than"),
+    ("less than", "less_than"),
+    ("nearly", "less_than"),
+    ("just more than", "more_than"),
+    ("more than", "more_than"),
+    ("just over", "more_than"),
+    ("at least", "at_least"),
+    ("approximately", "approximately"),
+    ("some", "approximately"),
+    ("about", "approximately"),
+    ("around", "approximately"),
+    ("an estimated", "estimate"),
+    ("exactly", None),
+]
+
+
+@pytest.mark.parametrize("words,qualifier", QUALIFIERS)
+def test_qualifiers(words, qualifier):
+    assert read(f"In 2019, {words} 5.5km2 of land was cleared.") == [
+        ("area_cleared", 5.5, 2019, qualifier)
+    ]
+
+
+def test_estimate_from_the_clause():
+    assert read("The authority estimated the area affected by CMR as at May 2020 at 210km2.") == [
+        ("contaminated_area", 210.0, 2020, "estimate")
+    ]
+    assert read("Remaining contamination was estimated at 15.8km2 at the end of 2019.") == [
+        ("contaminated_area", 15.8, 2019, "estimate")
+    ]
+
+
+RANGES = [
+    ("Between 1.9 and 2.6km2 of land was cleared in 2019.", (1.9, 2.6)),
+    ("Between 1.5 million and 2 million square metres were cleared in 2019.", (1.5, 2.0)),
+    ("In 2019, 40-45km2 of land was released.", (40.0, 45.0)),
+    ("In 2019, 40–45km2 of land was released.", (40.0, 45.0)),
+]
+
+
+@pytest.mark.parametrize("sentence,bounds", RANGES)
+def test_ranges_keep_low_and_high(sentence, bounds):
+    (found,) = figures.from_sentence(sentence, 1, 0, DEFAULT_YEAR)
+    assert (found.value, found.value_high) == bounds
+
+
+def test_a_count_range():
+    (found,) = figures.from_sentence(
+        "Between 1,000 and 1,500 submunitions were destroyed in 2019.", 1, 0, DEFAULT_YEAR
+    )
+    assert (found.metric, found.value, found.value_high) == ("submunitions_destroyed", 1000, 1500)
+
+
+# --- years ---------------------------------------------------------------------------------
+
+YEARS = [
+    ("In 2015, 3km2 of land was cleared.", 2015),
+    ("As of end 2017, 51km2 of CHA remained.", 2017),
+    ("By June 2021, 23.5km2 of CHA remained.", 2021),
+    ("During 2016, operators cleared 1.1km2.", 2016),
+    ("The country cleared 1.1km2 in 2016 compared with 0.7km2 in 2015.", 2016),
+    ("As in 2015, operators cleared 2km2.", DEFAULT_YEAR),  # a comparison, not a date
+    ("Operators cleared 2km2 before the 1 March 2023 deadline.", DEFAULT_YEAR),
+]
+
+
+@pytest.mark.parametrize("sentence,year", YEARS)
+def test_year_of_the_first_figure(sentence, year):
+    assert read(sentence)[0][2] == year
+
+
+def test_a_year_earlier():
+    assert read(
+        "Contamination was put at 688km2 at the end of 2019, down from 742km2 a year earlier."
+    ) == [
+        ("contaminated_area", 688.0, 2019, None),
+        ("contaminated_area", 742.0, 2018, None),
+    ]
+
+
+def test_each_figure_takes_its_nearest_year():
+    found = read("The country cleared 1.1km2 in 2016 compared with 0.7km2 in 2015.")
+    assert [(value, year) for _, value, year, _ in found] == [(1.1, 2016), (0.7, 2015)]
+
+
+def test_a_period_gives_year_from():
+    (found,) = figures.from_sentence(
+        "From 2010 through 2014, operators cleared a total of 3.1 million square meters.",
+        1,
+        0,
+        DEFAULT_YEAR,
+    )
+    assert (found.year, found.flags) == (2014, ["year_from:2010"])
+
+
+def test_the_last_five_years_give_year_from():
+    (found,) = figures.from_sentence(
+        "Over the last five years, total clearance reached 15.2km2.", 1, 0, 2023
+    )
+    assert (found.metric, found.year, found.flags) == ("area_cleared", 2023, ["year_from:2019"])
+
+
+def block(text: str) -> Block:
+    return Block("paragraph", text, 1, 0, len(text))
+
+
+def test_a_year_opening_a_sentence_frames_the_paragraph():
+    text = (
+        "At the end of 2014, the country had 30km2 of CHA. Of this, 1km2 was cleared in 2014 "
+        "but not recorded until late 2015. A further 5km2 is suspected to contain mines."
+    )
+    found = figures.from_block(block(text), DEFAULT_YEAR)
+    assert [(f.metric, f.value, f.year) for f in found] == [
+        ("confirmed_hazardous_area", 30.0, 2014),
+        ("area_cleared", 1.0, 2014),
+        ("suspected_hazardous_area", 5.0, 2014),
+    ]
+
+
+def test_a_section_label_gives_the_year():
+    found = figures.from_block(
+        block("0.4km2 cleared"), DEFAULT_YEAR, "land_release", "Land release in 2016"
+    )
+    assert [(f.metric, f.year) for f in found] == [("area_cleared", 2016)]
+
+
+def test_remaining_area_takes_the_kind_the_paragraph_named():
+    text = (
+        "At the end of 2018, the state had less than 40km2 of confirmed mined area. This is "
+        "down from the 44km2 remaining at the end of 2017."
+    )
+    found = figures.from_block(block(text), DEFAULT_YEAR)
+    assert [(f.metric, f.value, f.year) for f in found] == [
+        ("confirmed_hazardous_area", 40.0, 2018),
+        ("confirmed_hazardous_area", 44.0, 2017),
+    ]
+
+
+def test_label_value_block_takes_the_section_metric():
+    found = figures.from_block(
+        block("Approximately 9km2, all along the northern border"),
+        DEFAULT_YEAR,
+        "contamination",
+        "Extent of contamination as of end 2018",
+    )
+    assert [(f.metric, f.value, f.year, f.qualifier) for f in found] == [
+        ("contaminated_area", 9.0, 2018, "approximately")
+    ]
+
+
+def test_key_data_figures_are_low_confidence():
+    found = figures.from_block(
+        block("AP mines destroyed: 29"), DEFAULT_YEAR, "key_data", "KEY DATA"
+    )
+    assert [(f.metric, f.confidence) for f in found] == [("ap_mines_destroyed", "low")]
+
+
+# --- numbers that are not figures -----------------------------------------------------------
+
+NOT_FIGURES = [
+    # inside a recommendation
+    "New cluster strikes should not be recorded as covering 25,000m2 by default.",
+    # hypothetical
+    "Entering the missing tasks would reduce the estimate to some 20.1km2.",
+    # newly found area, a flow with no metric
+    "In 2019, 6km2 of area was confirmed as mined by survey.",
+    "1.8km2 confirmed as mined",
+    "0.07km2 of contamination identified through non-technical survey",
+    "Survey in 2019 identified 12 new CHAs totalling 1.4km2.",
+    "The authority said that 32 CHAs covering 4.2km2 had been added to the database in 2019.",
+    # a target and a rate
+    "The plan aims to release 30km2 by 2025.",
+    "Teams were clearing 0.5km2 a month.",
+    # ordinals, dates, percentages, deadlines, treaty articles
+    "The 3rd meeting took place on 12 June 2019.",
+    "Clearance rose by 30% compared with 2018.",
+    "The Article 5 deadline is 1 March 2023.",
+    # counts that are not destruction
+    "The survey identified 357 affected communities and 772 suspected hazard areas.",
+    "The air force dropped at least 26 million submunitions.",
+    "Some 7,517 stockpiled mines had been destroyed.",
+    # chart axis ticks and a decimal that is no count
+    "0.35 0.30 0.25 0.20 0.15 AP MINES DESTROYED IN 2018",
+    # a model name with a number
+    "ShOAB-0.5 submunitions were tested there.",
+    # casualties that are not mine casualties
+    "An attack killed 11 staff and wounded 15 others.",
+    # footnote body inlined into the text
+    "Email from the programme manager, 3 May 2019; and interview, p. 15, covering 4km2.",
+]
+
+
+@pytest.mark.parametrize("sentence", NOT_FIGURES)
+def test_numbers_that_are_not_figures(sentence):
+    assert read(sentence) == []
+
+
+def test_provenance_offsets_point_at_the_number():
+    sentence = "In 2019, 12,000m2 of land was cleared."
+    (found,) = figures.from_sentence(sentence, 3, 100, DEFAULT_YEAR)
+    page = " " * 100 + sentence
+    assert (found.page, page[found.start : found.end]) == (3, "12,000m2")
+    assert found.sentence == sentence and found.rule == "area:cleared"
+
+
+def test_a_fact_stated_twice_is_kept_once():
+    text = "Germany has 11km2 of SHA. In 2019, the area suspected was 11km2."
+    found = figures.dedupe(figures.from_block(block(text), DEFAULT_YEAR))
+    assert [(f.metric, f.value) for f in found] == [("suspected_hazardous_area", 11.0)]

@@ -1,0 +1,232 @@
+"""Performance scores of Mine Action Review's tables, in every shape the text takes.
+The tables here are written for the tests; their scores are invented."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor import scores
+from extractor.load import page_from_text
+from extractor.model import Block
+
+
+def blocks_of(text: str) -> list[Block]:
+    return page_from_text(1, text).blocks
+
+
+def read(text: str, report_year: int | None) -> list[tuple]:
+    return [(f.criterion, f.value, f.year) for f in scores.extract(blocks_of(text), report_year)]
+
+
+INDICATORS_2017 = """Article 5 deadline
+1 March 2021
+Performance
+Performance Indicator Score
+Problem understood 6
+Target date for completion of mine clearance 5
+Targeted clearance 7
+Efficient clearance 6
+National funding of programme 4
+Timely clearance 6
+Land release system in place 7
+National mine action standards 8
+Reporting on progress 5
+Improving performance 6
+Performance score 6.0
+Performance Commentary
+Clearance rose in 2016 to 3.5km2, and 12 teams worked in 4 provinces.
+"""
+
+
+def test_ten_indicator_table_of_2015_to_2018():
+    assert read(INDICATORS_2017, 2017) == [
+        ("problem_understood", 6.0, 2016),
+        ("target_date", 5.0, 2016),
+        ("targeted_clearance", 7.0, 2016),
+        ("efficient_clearance", 6.0, 2016),
+        ("national_funding", 4.0, 2016),
+        ("timely_clearance", 6.0, 2016),
+        ("land_release_system", 7.0, 2016),
+        ("national_standards", 8.0, 2016),
+        ("reporting", 5.0, 2016),
+        ("improving_performance", 6.0, 2016),
+        ("overall", 6.0, 2016),
+    ]
+
+
+WEIGHTED_2021 = """Performance
+Good
+Performance Criterion Score
+Understanding of anti-personnel mine contamination (20% of overall score) 8
+National ownership and programme management (10% of overall score) 7
+Gender (10% of overall score) 6
+Information management and reporting (10% of overall score) 7
+Planning and tasking (10% of overall score) 8
+Land release system (20% of overall score) 7
+Land release outputs and Article 5 compliance (20% of overall score) 7
+Performance score 7.3
+Key Developments
+In 2020, 4 operators worked in 3 provinces.
+"""
+
+
+def test_weighted_table_with_rating_word():
+    found = scores.extract(blocks_of(WEIGHTED_2021), 2021)
+    assert [(f.criterion, f.value, f.year) for f in found] == [
+        ("understanding_of_contamination", 8.0, 2020),
+        ("national_ownership", 7.0, 2020),
+        ("gender_diversity", 6.0, 2020),
+        ("information_management", 7.0, 2020),
+        ("planning_and_tasking", 8.0, 2020),
+        ("land_release_system", 7.0, 2020),
+        ("land_release_outputs", 7.0, 2020),
+        ("overall", 7.3, 2020),
+    ]
+    assert found[-1].flags == ["rating:good"]
+
+
+def test_environment_criterion_of_the_later_tables():
+    text = (
+        "Performance Criterion Score\n"
+        "Gender and diversity (10% of overall score) 5\n"
+        "Environmental policies and action (10% of overall score) 4\n"
+        "Performance score 5.1\n"
+    )
+    assert read(text, 2023) == [
+        ("gender_diversity", 5.0, 2022),
+        ("environment", 4.0, 2022),
+        ("overall", 5.1, 2022),
+    ]
+
+
+def test_not_applicable_is_null_with_a_flag():
+    found = scores.extract(blocks_of("  • Performance\n\n    Not Applicable\n"), 2020)
+    assert [(f.criterion, f.value, f.year, f.flags) for f in found] == [
+        ("overall", None, 2019, ["not_applicable"])
+    ]
+
+
+def test_a_rating_word_that_disagrees_with_the_band_is_flagged():
+    found = scores.extract(blocks_of("Performance\nVery Good\nPerformance score 6.1\n"), 2022)
+    assert found[-1].flags == ["rating:very_good", "rating_differs_from_band"]
+
+
+FLATTENED = """Article 4 deadline: 1 August 2020
+Program Performance: AVERAGE
+
+Performance Indicator
+
+Score
+
+Problem understood
+
+6
+
+Target date for completion of clearance of cluster munition remnants
+
+4
+
+National funding of program
+
+8
+
+PERFORMANCE SCORE
+
+5.6
+
+Recommendations
+"""
+
+
+def test_monitor_table_flattened_one_cell_per_line():
+    found = scores.extract(blocks_of(FLATTENED), 2015)
+    assert [(f.criterion, f.value, f.year) for f in found] == [
+        ("problem_understood", 6.0, 2014),
+        ("target_date", 4.0, 2014),
+        ("national_funding", 8.0, 2014),
+        ("overall", 5.6, 2014),
+    ]
+    assert found[-1].flags == ["rating:average"]
+
+
+def test_pdf_table_with_two_year_columns_named_in_its_header():
+    text = (
+        "ASSESSMENT OF NATIONAL PROGRAMME PERFORMANCE\n"
+        "CRITERION SCORE 2022 SCORE 2021\n"
+        "UNDERSTANDING OF CMR CONTAMINATION (20% of overall score) 7 6\n"
+        "PERFORMANCE SCORE: AVERAGE 6.4 5.7\n"
+    )
+    found = scores.extract(blocks_of(text), 2023)
+    assert [(f.criterion, f.value, f.year) for f in found] == [
+        ("understanding_of_contamination", 7.0, 2022),
+        ("understanding_of_contamination", 6.0, 2021),
+        ("overall", 6.4, 2022),
+        ("overall", 5.7, 2021),
+    ]
+    assert found[2].flags == ["rating:average"] and found[3].flags == []
+
+
+def test_two_year_columns_without_years_are_the_two_years_before_the_edition():
+    text = "Performance\nPERFORMANCE SCORE: POOR 4.4 4.9\n"
+    assert read(text, 2020) == [("overall", 4.4, 2019), ("overall", 4.9, 2018)]
+
+
+def test_cells_run_together_with_the_commentary_column():
+    text = (
+        "ASSESSMENT OF NATIONAL PROGRAMME PERFORMANCE\n"
+        "Score Criterion (2018) Performance Commentary UNDERSTANDING 6 Testland has surveyed "
+        "most of its border, but some OF CONTAMINATION areas remain (20% of overall score) "
+        "unvisited.\n"
+        "NATIONAL 8 Testland funds its programme in full.\n"
+        "LAND RELEASE 5 Technical survey is little used.\n"
+        "LAND RELEASE 7 Output rose again.\n"
+    )
+    assert read(text, 2019) == [
+        ("understanding_of_contamination", 6.0, 2018),
+        ("national_ownership", 8.0, 2018),
+        ("land_release_system", 5.0, 2018),
+        ("land_release_outputs", 7.0, 2018),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # numbers around a table that are not scores
+        "Article 5 deadline\n1 March 2023\n",
+        "Performance\nPerformance score 12\n",  # above 10
+        "In 2019, 6 teams cleared 4 areas.\n",
+        "Performance Commentary\nThe performance score fell to 5.2 from 6.1.\n",  # prose
+    ],
+)
+def test_near_misses_are_not_scores(text):
+    assert [f for f in scores.extract(blocks_of(text), 2020) if f.value is not None] == []
+
+
+@pytest.mark.parametrize(
+    "label,criterion",
+    [
+        (
+            "Understanding of AP mine contamination (20% of overall score)",
+            "understanding_of_contamination",
+        ),
+        ("National funding of program", "national_funding"),
+        ("Target date for completion of clearance", "target_date"),
+        ("PERFORMANCE SCORE: VERY GOOD", "overall"),
+        ("Land release outputs and Article 4 compliance", "land_release_outputs"),
+        ("Gender and diversity", "gender_diversity"),
+        ("Something else entirely", None),
+    ],
+)
+def test_criterion_labels(label, criterion):
+    assert scores.criterion_of(label) == criterion
+
+
+def test_bands():
+    assert [scores.band(v) for v in (8.0, 7.9, 5.0, 4.9, 3.9)] == [
+        "very good",
+        "good",
+        "average",
+        "poor",
+        "very poor",
+    ]

@@ -1,0 +1,191 @@
+"""Document metadata (country, series, edition year: each with its rule) and sections.
+Texts are our own; URLs follow the publishers' patterns (SOURCES.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor import countries, segment
+from extractor.load import page_from_text
+from extractor.model import LoadedDocument
+
+MAR = "https://www.mineactionreview.org/country"
+MONITOR = "https://www.the-monitor.org/en-gb/reports"
+
+
+def doc(text: str, url: str | None = None, title: str | None = None) -> LoadedDocument:
+    return LoadedDocument(None, url, "0" * 64, "text/plain", title, [page_from_text(1, text)])
+
+
+def meta(text: str, url: str | None = None, title: str | None = None, **overrides):
+    found = segment.metadata(doc(text, url, title), overrides)
+    return (found.country_code, found.series, found.report_year), found.rules
+
+
+CASES = [
+    # MAR country pages: the tab gives the series, the slug the country
+    (
+        f"{MAR}/cambodia",
+        'Click here to download the full "Clearing Cluster Munition Remnants 2019" report '
+        "for Cambodia.",
+        ("KHM", "mar-cmr", 2019),
+        {"series": "url:mar-country-page", "report_year": "text:download-line"},
+    ),
+    (
+        f"{MAR}/lao-peoples-democratic-republic/anti-personnel-mines",
+        "In 2019, operators cleared land.",
+        ("LAO", "mar-mines", 2020),
+        {"country": "url:slug", "report_year": "text:years"},
+    ),
+    (
+        "http://mineactionreview.org/country/bosnia-and-herzegovina/anti-personnel-mines",
+        'Download the full "Clearing the Mines 2021" report for Bosnia and Herzegovina',
+        ("BIH", "mar-mines", 2021),
+        {},
+    ),
+    # a stale download heading: the report title in the link and the text agree on 2017
+    (
+        f"{MAR}/testland-is-not-a-country/anti-personnel-mines",
+        "Despite lower funding in 2016, clearance rose.\n"
+        "Download the Full 2016 Report for Afghanistan\n"
+        'Click here to download the "Clearing the Mines 2017" report for Afghanistan.',
+        ("AFG", "mar-mines", 2017),
+        {"country": "text:download-line", "report_year": "text:download-line"},
+    ),
+    # a stale download line: the text reports events after it
+    (
+        f"{MAR}/zimbabwe/anti-personnel-mines",
+        "In 2021, clearance rose. In May 2022, the strategy was revised.\n"
+        'Click here to download the "Clearing the Mines 2020" report for Zimbabwe.',
+        ("ZWE", "mar-mines", 2022),
+        {"report_year": "text:years (download line stale)"},
+    ),
+    # the Monitor: "Last updated" wins over the URL's year folder
+    (
+        f"{MONITOR}/2021/germany/mine-action.aspx",
+        "Germany\nMine Action\nLast updated: 08 July 2018\nIn 2017, clearance began.",
+        ("DEU", "monitor", 2018),
+        {"report_year": "text:last-updated"},
+    ),
+    (
+        f"{MONITOR}/2016/lao-pdr/mine-action.aspx",
+        "In 2015, operators cleared land.",
+        ("LAO", "monitor", 2016),
+        {"report_year": "url:monitor-year"},
+    ),
+    # old Monitor archive: the year and the slug are in the query string
+    (
+        "http://archives.the-monitor.org/index.php/publications/display?url=lm%2F2004%2Fsomaliland.html",
+        "Key developments since May 2003: a survey was completed in March 2003.",
+        ("XSL", "monitor", 2004),
+        {"country": "url:archive-file", "report_year": "url:monitor-archive-year"},
+    ),
+    # a Wayback Machine snapshot of a country page
+    (
+        "https://web.archive.org/web/20190704120000/https://www.mineactionreview.org/country/angola",
+        "In 2018, land release rose sharply.",
+        ("AGO", "mar-cmr", 2019),
+        {"report_year": "text:years (before snapshot)"},
+    ),
+    # a Monitor report chapter
+    (
+        None,
+        "LANDMINE MONITOR 2019\nTESTLAND\nIn 2018, 2km2 was cleared.",
+        (None, "monitor", 2019),
+        {"series": "text:title", "report_year": "text:title"},
+    ),
+    # no URL: the PDF title, then the text
+    (
+        None,
+        "CLEARING THE MINES 2019\nSERBIA\nIn 2018, Serbia requested an extension.",
+        ("SRB", "mar-mines", 2019),
+        {"report_year": "text:title", "country": "text:opening"},
+    ),
+]
+
+
+@pytest.mark.parametrize("url,text,expected,rules", CASES)
+def test_metadata_rules(url, text, expected, rules):
+    found, used = meta(text, url)
+    assert found == expected
+    for key, rule in rules.items():
+        assert used[key] == rule
+
+
+def test_overrides_win_and_say_so():
+    found, used = meta(
+        "In 2019, land was cleared.", f"{MAR}/angola", country="Lao PDR", report_year=2012
+    )
+    assert found == ("LAO", "mar-cmr", 2012)
+    assert used["country_code"] == used["report_year"] == "override"
+
+
+@pytest.mark.parametrize(
+    "text,year",
+    [
+        ("In 2018, clearance rose. In 2018, funding fell. The deadline is 1 March 2025.", 2019),
+        ("The strategy for 2021-2026 was drafted. Clearance fell in 2020.", 2021),
+        ("In 2022, clearance rose. The office reopened in October 2023.", 2023),
+        ("Clearance should be complete by 2025. It rose in 2019.", 2020),
+        ("As at May 2016, the authority estimated contamination at 334km2.", 2016),
+        ("At the end of 2017, 60km2 remained.", 2018),
+        ("No years at all.", None),
+    ],
+)
+def test_edition_year_from_the_years_in_the_text(text, year):
+    assert segment.text_year(text) == year
+
+
+@pytest.mark.parametrize(
+    "name,code",
+    [
+        ("Lao PDR", "LAO"),
+        ("Lao People's Democratic Republic", "LAO"),
+        ("LAO PEOPLE'S DEMOCRATIC REPUBLIC", "LAO"),
+        ("lao-peoples-democratic-republic", "LAO"),
+        ("lao-pdr", "LAO"),
+        ("bosnia-and-herzegovina", "BIH"),
+        ("Democratic Republic of the Congo", "COD"),
+        ("Kosovo", "XKX"),
+        ("Nagorno-Karabakh", "XNK"),
+        ("Western Sahara", "XWS"),
+        ("Somaliland", "XSL"),
+        ("KHM", "KHM"),
+        ("Atlantis", None),
+    ],
+)
+def test_country_names_and_other_areas(name, code):
+    found = countries.lookup(name)
+    assert (found.code if found else None) == code
+
+
+@pytest.mark.parametrize(
+    "heading,section",
+    [
+        ("Recommendations for Action", "recommendations"),
+        ("Recommendation for Action", "recommendations"),
+        ("RECOMMENDATIONS FOR ACTION", "recommendations"),
+        ("Recommendations for action", "recommendations"),
+        ("Recommendations", "recommendations"),
+        ("Key Developments", "key_developments"),
+        ("Performance Commentary", "performance_commentary"),
+        ("Performance", "performance"),
+        ("Five-Year Overview", "five_year_overview"),
+        ("Land release in 2017", "land_release"),
+        ("Extent of contamination as of end 2017", "contamination"),
+        ("KEY DATA 2018", "key_data"),
+        ("Mine action management", "management"),
+        ("The recommendations for action were repeated in 2019.", None),
+    ],
+)
+def test_section_headings(heading, section):
+    assert segment.heading_name(heading) == section
+
+
+def test_a_heading_glued_to_its_paragraph_opens_the_section():
+    text = "KEY DEVELOPMENTS In 2018, Testland adopted a strategy.\nRECOMMENDATIONS FOR ACTION"
+    sections = segment.sections(doc(text))
+    assert [(s.name, [b.text for b in s.blocks]) for s in sections] == [
+        ("key_developments", ["In 2018, Testland adopted a strategy."]),
+        ("recommendations", []),
+    ]
