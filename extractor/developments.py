@@ -145,6 +145,17 @@ def rules() -> Rules:
     )
 
 
+@lru_cache(maxsize=1)
+def _any_trigger() -> re.Pattern:
+    """One pattern for every trigger and anaphora: text it does not match holds no event."""
+    parts = []
+    for rule in rules().events:
+        parts.append(rule.triggers.pattern)
+        if rule.anaphora is not None:
+            parts.append(rule.anaphora.pattern)
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.I)
+
+
 # -- one sentence -----------------------------------------------------------------------------
 @dataclass
 class Event:
@@ -376,6 +387,8 @@ def find(text: str, previous: str = "", report_year: int | None = None) -> list[
     """The events of one sentence; ``previous`` is the sentence before it in the paragraph (for
     "The request was submitted ..." after a sentence about an extension)."""
     flat = text.replace("\n", " ")
+    if not _any_trigger().search(flat):
+        return []
     triggers = _triggers(flat, previous.replace("\n", " "))
     events: list[Event] = []
     for trigger in triggers:
@@ -546,6 +559,8 @@ def extract(
                 continue
             start, end = group[0].start, group[-1].end
             text = page.text[start:end]
+            if not _any_trigger().search(text):
+                continue  # no event can start here: spare the pipeline run
             for s_start, s_end, event in pipeline()(text)._.events:
                 sentence = text[s_start:s_end].strip()
                 lead = text[s_start:s_end].find(sentence)
