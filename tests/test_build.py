@@ -1,12 +1,32 @@
-"""Building the database from a corpus: incremental, deterministic, failures recorded."""
+"""Building the database from a corpus: incremental, deterministic, atomic, failures recorded.
+
+Real SQLite files throughout; tests compare whole rows of whole tables.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
 
+import pytest
+
+from tests.benchmarks import generate
+from tracker import build as build_mod
 from tracker.build import build
+from tracker.errors import BuildFailed
 from tracker.local import add_files
 from tracker.store import TABLES
+
+ROOT = Path(__file__).resolve().parent.parent
+# tables whose rows carry the time of a build (everything else is derived from the corpus)
+TIMED = {"builds", "_sqlite_migrations"}
 
 
 def _rows(db_path, table):
@@ -15,6 +35,14 @@ def _rows(db_path, table):
         return conn.execute(f"select * from [{table}] order by 1").fetchall()
     finally:
         conn.close()
+
+
+def _all_rows(db_path, skip=()):
+    return {t: _rows(db_path, t) for t in TABLES if t not in skip}
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def _corpus(tmp_path, fixtures):
@@ -26,6 +54,13 @@ def _corpus(tmp_path, fixtures):
     )
     assert not errors and len(added) == 2
     return corpus
+
+
+def _generated(tmp_path, years=(2016, 2017, 2018, 2019), countries=2, series=("mar-mines",)):
+    corpus = tmp_path / "corpus"
+    docs = generate.generate(countries, list(years), list(series))
+    generate.store(corpus, docs)
+    return corpus, docs
 
 
 def test_build_writes_every_table_of_the_design(tmp_path, fixtures):
@@ -41,6 +76,7 @@ def test_build_writes_every_table_of_the_design(tmp_path, fixtures):
     assert {(fk[2], fk[3]) for fk in fks} == {
         ("documents", "document_id"),
         ("countries", "country_code"),
+        ("series", "series"),
     }
     row = conn.execute(
         "select country_code, year, metric, value, unit, page from figures "
@@ -54,18 +90,50 @@ def test_build_writes_every_table_of_the_design(tmp_path, fixtures):
     assert len(hits) == 1 and "baseline" in hits[0][0]
 
 
-def test_second_build_of_an_unchanged_corpus_changes_nothing(tmp_path, fixtures):
+def test_second_build_of_an_unchanged_corpus_changes_nothing(tmp_path, fixtures, monkeypatch):
     corpus = _corpus(tmp_path, fixtures)
     db_path = tmp_path / "tracker.db"
     first = build(str(corpus), str(db_path))
     assert first.extracted == 2
-    before = {t: _rows(db_path, t) for t in TABLES}
-    mtime = db_path.stat().st_mtime_ns
+    before = _all_rows(db_path)
+    schema = _rows(db_path, "sqlite_master")
+    digest, mtime = _sha(db_path), db_path.stat().st_mtime_ns
+
+    touched = []
+    for name in ("_extract_one", "_read_cache", "_write", "_full", "_incremental"):
+        real = getattr(build_mod, name)
+        monkeypatch.setattr(
+            build_mod, name, lambda *a, _n=name, _r=real, **k: touched.append(_n) or _r(*a, **k)
+        )
     second = build(str(corpus), str(db_path))
-    assert second.extracted == 0 and second.cached == 2
-    assert second.changes == [] and not second.replaced
-    assert db_path.stat().st_mtime_ns == mtime
-    assert {t: _rows(db_path, t) for t in TABLES} == before
+    assert touched == []  # not even an extraction cache was read
+    assert second.unchanged and not second.replaced
+    assert (second.extracted, second.cached, second.changes) == (0, 2, [])
+    assert second.counts == {table: first.counts[table] for table in second.counts}
+    assert (_sha(db_path), db_path.stat().st_mtime_ns) == (digest, mtime)
+    assert _all_rows(db_path) == before
+    assert _rows(db_path, "sqlite_master") == schema
+
+
+def test_a_changed_corpus_reads_the_cache_and_extracts_only_what_is_new(tmp_path):
+    corpus, docs = _generated(tmp_path)
+    db_path = tmp_path / "tracker.db"
+    assert build(str(corpus), str(db_path)).extracted == 8
+    generate.store(corpus, generate.generate(2, [2020], ["mar-mines"]), day=30)
+    report = build(str(corpus), str(db_path))
+    assert (report.extracted, report.cached, report.replaced) == (2, 8, True)
+
+
+def test_same_corpus_gives_the_same_rows_with_one_or_two_workers(tmp_path):
+    corpus, _ = _generated(tmp_path, countries=3)
+    twin = tmp_path / "twin"
+    shutil.copytree(corpus, twin)
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    ra = build(str(corpus), str(a), workers=1)
+    rb = build(str(twin), str(b), workers=2)
+    assert ra.extracted == rb.extracted == 12
+    assert _all_rows(a, skip=TIMED) == _all_rows(b, skip=TIMED)
+    assert _rows(a, "threads") and _rows(a, "thread_status") and _rows(a, "changes")
 
 
 def test_same_corpus_gives_the_same_rows(tmp_path, fixtures):
@@ -73,16 +141,7 @@ def test_same_corpus_gives_the_same_rows(tmp_path, fixtures):
     a, b = tmp_path / "a.db", tmp_path / "b.db"
     build(str(corpus), str(a))
     build(str(corpus), str(b))
-    for table in (
-        "documents",
-        "figures",
-        "recommendations",
-        "developments",
-        "threads",
-        "thread_status",
-        "recommendation_topics",
-    ):
-        assert _rows(a, table) == _rows(b, table), table
+    assert _all_rows(a, skip=TIMED) == _all_rows(b, skip=TIMED)
 
 
 def test_a_document_that_fails_is_recorded_and_the_build_goes_on(tmp_path, fixtures):
@@ -97,6 +156,11 @@ def test_a_document_that_fails_is_recorded_and_the_build_goes_on(tmp_path, fixtu
     errors = conn.execute("select error from documents where error is not null").fetchall()
     assert len(errors) == 1
     assert conn.execute("select count(*) from figures").fetchone()[0] > 0
+    failed = conn.execute("select kind, detail from changes where kind = 'document_failed'")
+    assert [(k, d.endswith(errors[0][0])) for k, d in failed] == [("document_failed", True)]
+    # cached like any result: the next build does not try again until the extractor changes
+    again = build(str(corpus), str(db_path))
+    assert again.extracted == 0 and len(again.failed) == 1
 
 
 def test_a_new_document_is_recorded_in_changes(tmp_path, fixtures):
@@ -115,3 +179,191 @@ def test_a_new_document_is_recorded_in_changes(tmp_path, fixtures):
         "select build_id, country_code from changes where kind = 'new_document' order by 1"
     ).fetchall()
     assert new_docs == [(1, "LBN"), (2, "KHM")]
+
+
+def test_changes_record_revised_figures_gone_recommendations_and_statuses(tmp_path):
+    corpus, docs = _generated(tmp_path, countries=1)
+    db_path = tmp_path / "tracker.db"
+    build(str(corpus), str(db_path))
+    before = {r[0]: r[1:] for r in _rows(db_path, "thread_status")}
+
+    # the 2019 page is re-crawled: a figure revised and its last recommendation gone;
+    # and the 2020 edition is published
+    page_2019 = next(d for d in docs if d.year == 2019)
+    lines = generate.changed(page_2019).text.splitlines()
+    last_item = max(i for i, line in enumerate(lines) if line.startswith("  • "))
+    gone = lines.pop(last_item).removeprefix("  • ")
+    revised = generate.GeneratedDocument(
+        page_2019.country_code, page_2019.country, "mar-mines", 2019, "\n".join(lines)
+    )
+    generate.store(corpus, [revised], day=30)
+    generate.store(corpus, generate.generate(1, [2020], ["mar-mines"]), day=31)
+    report = build(str(corpus), str(db_path))
+    kinds = {c["kind"] for c in report.changes}
+    assert {"new_document", "figure_revised", "recommendation_gone", "status_changed"} <= kinds
+    revised_figure = next(c for c in report.changes if c["kind"] == "figure_revised")
+    assert revised_figure["detail"].startswith("area_released 2018: ")
+    gone_rows = [c for c in report.changes if c["kind"] == "recommendation_gone"]
+    assert [c["detail"] for c in gone_rows] == [gone]
+    conn = sqlite3.connect(db_path)
+    stored = conn.execute(
+        "select kind, row_id, country_code, report_year, detail from changes where build_id = 2 "
+        "order by id"
+    ).fetchall()
+    assert stored == [
+        (c["kind"], c["row_id"], c["country_code"], c["report_year"], c["detail"])
+        for c in report.changes
+    ]
+    # both versions of the 2019 page stay; the latest is the canonical one
+    versions = conn.execute(
+        "select duplicate_of is null, fetched_at from documents where report_year = 2019 "
+        "order by fetched_at"
+    ).fetchall()
+    assert versions == [(0, "2024-01-01T00:00:00Z"), (1, "2024-01-31T00:00:00Z")]
+    after = {r[0]: r[1:] for r in _rows(db_path, "thread_status")}
+    assert before != after
+
+
+def test_a_killed_build_leaves_the_previous_database_serving(tmp_path):
+    corpus, _ = _generated(tmp_path, countries=2)
+    db_path = tmp_path / "tracker.db"
+    build(str(corpus), str(db_path))
+    before, digest = _all_rows(db_path), _sha(db_path)
+    reader = sqlite3.connect(f"file:{db_path}?immutable=1", uri=True)  # as Datasette opens it
+    count = reader.execute("select count(*) from recommendations").fetchone()[0]
+
+    generate.store(corpus, generate.generate(10, [2020], ["mar-mines"]), day=30)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "tracker", "build", "--corpus", str(corpus), "--db"]
+    for phase in ("extracting", "writing"):
+        proc = subprocess.Popen([*command, str(db_path)], cwd=tmp_path, env=env)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            temp = list(tmp_path.glob(".tracker.db.*.tmp"))
+            caches = list((corpus / "cache").rglob("*.json"))
+            if (phase == "writing" and temp) or (phase == "extracting" and len(caches) > 9):
+                break
+            time.sleep(0.002)
+        assert proc.poll() is None, f"the build ended before it could be killed ({phase})"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert _sha(db_path) == digest
+        assert reader.execute("select count(*) from recommendations").fetchone()[0] == count
+        conn = sqlite3.connect(db_path)
+        assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
+        conn.close()
+        assert _all_rows(db_path) == before
+    reader.close()
+
+    report = build(str(corpus), str(db_path))  # the next build cleans up and completes
+    assert report.replaced and report.documents == 18
+    assert list(tmp_path.glob(".tracker.db.*.tmp")) == []
+
+
+def test_a_reader_of_the_old_file_keeps_reading_while_it_is_replaced(tmp_path):
+    corpus, _ = _generated(tmp_path)
+    db_path = tmp_path / "tracker.db"
+    build(str(corpus), str(db_path))
+    old = sqlite3.connect(f"file:{db_path}?immutable=1", uri=True)
+    old_docs = old.execute("select count(*) from documents").fetchone()[0]
+    generate.store(corpus, generate.generate(2, [2020], ["mar-mines"]), day=30)
+    assert build(str(corpus), str(db_path)).replaced
+    assert old.execute("select count(*) from documents").fetchone()[0] == old_docs
+    assert old.execute("select count(*) from recommendations_fts").fetchone()[0] > 0
+    old.close()
+    new = sqlite3.connect(f"file:{db_path}?immutable=1", uri=True)
+    assert new.execute("select count(*) from documents").fetchone()[0] == old_docs + 2
+    new.close()
+
+
+def test_one_build_at_a_time_and_stale_temporary_files_are_removed(tmp_path, fixtures):
+    corpus = _corpus(tmp_path, fixtures)
+    db_path = tmp_path / "tracker.db"
+    stale = tmp_path / ".tracker.db.abc123.tmp"
+    stale.write_bytes(b"left by a killed build")
+    with build_mod._Lock(db_path):
+        with pytest.raises(BuildFailed) as exc:
+            build(str(corpus), str(db_path))
+        assert str(exc.value) == f"{tmp_path}: another build is writing this database"
+    assert stale.exists()
+    build(str(corpus), str(db_path))
+    assert not stale.exists()
+
+
+def test_a_new_extractor_version_re_extracts(tmp_path, fixtures, monkeypatch):
+    corpus = _corpus(tmp_path, fixtures)
+    db_path = tmp_path / "tracker.db"
+    build(str(corpus), str(db_path))
+    monkeypatch.setattr(build_mod, "extractor_version", lambda: "9.9.9+test")
+    report = build(str(corpus), str(db_path))
+    assert (report.extracted, report.cached) == (2, 0)
+    assert not report.changes and report.replaced  # same rows, a new extractor version
+    versions = {
+        r[0] for r in sqlite3.connect(db_path).execute("select extractor_version from documents")
+    }
+    assert versions == {"9.9.9+test"}
+
+
+def test_the_cli_builds_and_reports(tmp_path, fixtures):
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+
+    corpus = _corpus(tmp_path, fixtures)
+    db_path = tmp_path / "tracker.db"
+    args = ["build", "--corpus", str(corpus), "--db", str(db_path), "--workers", "2"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Built {db_path} (written): 2 documents (2 extracted, ")
+    result = CliRunner().invoke(cli, args)
+    assert result.output.startswith(f"Built {db_path} (unchanged): 2 documents (0 extracted, 2 ")
+    assert result.output.rstrip().endswith("(corpus unchanged since the last build)")
+    result = CliRunner().invoke(cli, ["build", "--corpus", str(tmp_path / "nope")])
+    assert result.exit_code == 4
+    missing = tmp_path / "nope"
+    assert result.output == (
+        f"Error: build: {missing}: corpus directory does not exist (run `tracker crawl`)\n"
+    )
+
+
+def test_an_incremental_build_gives_the_rows_and_changes_of_a_full_build(tmp_path, monkeypatch):
+    corpus, docs = _generated(tmp_path, countries=3)
+    inc, twin = tmp_path / "inc.db", tmp_path / "twin.db"
+    build(str(corpus), str(inc))
+    shutil.copyfile(inc, twin)
+    # a new edition for two countries, a new version of a page, a document removed by hand
+    generate.store(corpus, generate.generate(2, [2020], ["mar-mines"]), day=30)
+    generate.store(corpus, [generate.changed(docs[5])], day=31)
+    gone = hashlib.sha256(docs[9].text.encode()).hexdigest()
+    for path in (corpus / "documents" / gone[:2]).glob(f"{gone}.*"):
+        path.unlink()
+
+    paths = []
+    for name in ("_full", "_incremental"):
+        real = getattr(build_mod, name)
+        monkeypatch.setattr(
+            build_mod, name, lambda *a, _n=name, _r=real: paths.append(_n) or _r(*a)
+        )
+    report = build(str(corpus), str(inc))
+    assert paths == ["_incremental"] and (report.extracted, report.cached) == (3, 11)
+
+    # the same corpus, built from scratch and built in full against the same previous database
+    full = tmp_path / "full.db"
+    build(str(corpus), str(full))
+    monkeypatch.setattr(build_mod, "build_version", lambda: "another version of the code")
+    twin_report = build(str(corpus), str(twin))
+    assert paths == ["_incremental", "_full", "_full"]
+    history = TIMED | {"changes"}
+    assert _all_rows(inc, skip=history) == _all_rows(full, skip=history)
+    assert _all_rows(inc, skip=history) == _all_rows(twin, skip=history)
+    assert report.changes == twin_report.changes
+    assert {c["kind"] for c in report.changes} >= {
+        "new_document",
+        "figure_revised",
+        "recommendation_new",
+        "status_changed",
+    }
+    conn = sqlite3.connect(inc)
+    for table in ("recommendations", "figures", "developments", "document_pages"):
+        conn.execute(f"insert into [{table}_fts] ([{table}_fts]) values ('integrity-check')")
+    assert conn.execute("pragma integrity_check").fetchone() == ("ok",)

@@ -1,32 +1,62 @@
 """Build the database from the corpus: incremental, deterministic and atomic.
 
 - Extraction results are cached per (document sha256, extractor version) under
-  ``<corpus>/cache/``: an unchanged corpus rebuilds without re-extracting.
-- The new database is written to a temporary file beside the target and renamed
-  into place, so a Datasette reading the old file never sees a half-built one.
+  ``<corpus>/cache/``; the extractor version includes a hash of the extractor's code
+  and patterns, so an edited extractor never serves stale results. Documents are
+  extracted in parallel across processes (``workers``); each result is cached as soon
+  as it arrives, so a killed build keeps what it extracted.
+- A fingerprint of the corpus (every sidecar), the extractor and the build code is
+  stored with each build: when it matches the previous build, nothing is read or
+  written at all (the serving database stays as it is, byte for byte).
+- The new database is written to a temporary file beside the target (load first,
+  then indexes and full-text search), fsynced and renamed into place, so a reader
+  of the old file (Datasette) never sees a half-built one. A lock beside the database
+  keeps two builds apart; temporary files of a killed build are removed by the next.
+- A document that fails to extract is recorded with its error; the build goes on.
 - What changed against the previous database is recorded in ``changes``.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
-import sqlite3
+import shutil
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import sqlite_utils
 
-from extractor import countries as country_table
 from extractor.errors import ExtractionError
 from extractor.pipeline import EXTRACTOR_VERSION, extract_path
 
-from . import followup, store
+from . import changes as changes_mod
+from . import incremental, rows, store
 from .corpus import Corpus, Sidecar, now_iso
 from .errors import BuildFailed
 from .sources import load_sources
+
+Progress = Callable[[int, int], None]
+# modules whose code decides the rows of the database (a change means a full rebuild)
+_BUILD_CODE = (
+    "build.py",
+    "changes.py",
+    "evidence.py",
+    "evidence.yml",
+    "followup.py",
+    "incremental.py",
+    "migrations.py",
+    "rows.py",
+    "store.py",
+    "treaty.py",
+    "views.py",
+)
 
 
 @dataclass
@@ -38,337 +68,414 @@ class BuildReport:
     changes: list[dict] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     replaced: bool = False
+    unchanged: bool = False  # the corpus fingerprint matched the previous build
+    build_id: int | None = None
 
     def summary(self) -> str:
         c = self.counts
-        return (
+        text = (
             f"{self.documents} documents ({self.extracted} extracted, {self.cached} cached, "
             f"{len(self.failed)} failed), {c.get('figures', 0)} figures, "
             f"{c.get('recommendations', 0)} recommendations, {c.get('developments', 0)} "
             f"developments, {c.get('threads', 0)} threads; {len(self.changes)} changes"
         )
+        if self.unchanged:
+            text += " (corpus unchanged since the last build)"
+        return text
 
 
-def _cache_path(corpus: Corpus, sha256: str) -> Path:
-    return corpus.root / "cache" / f"extract-{EXTRACTOR_VERSION}" / sha256[:2] / f"{sha256}.json"
+# -- versions and fingerprints -----------------------------------------------------------------
 
 
-def _extract_one(args: tuple[str, str, str | None, dict]) -> tuple[str, dict | None, str | None]:
+def _hash_files(files) -> str:
+    digest = hashlib.sha256()
+    for name, data in sorted(files):
+        digest.update(name.encode() + b"\0" + data + b"\0")
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def extractor_version() -> str:
+    """EXTRACTOR_VERSION plus a hash of the extractor's code and patterns."""
+    root = resources.files("extractor")
+    files = []
+    for entry in root.iterdir():
+        if entry.name.endswith(".py"):
+            files.append((entry.name, entry.read_bytes()))
+    patterns = root.joinpath("patterns")
+    if patterns.is_dir():
+        files += [(f"patterns/{p.name}", p.read_bytes()) for p in patterns.iterdir() if p.is_file()]
+    return f"{EXTRACTOR_VERSION}+{_hash_files(files)[:10]}"
+
+
+@lru_cache(maxsize=1)
+def build_version() -> str:
+    root = resources.files("tracker")
+    return _hash_files((n, root.joinpath(n).read_bytes()) for n in _BUILD_CODE)[:16]
+
+
+def code_version(settings_text: str) -> str:
+    """The extractor, the build code and the settings (sources) that decide the rows."""
+    text = f"{extractor_version()}|{build_version()}|{settings_text}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def fingerprint(sidecars: list[Sidecar], code: str) -> str:
+    """The corpus (every sidecar) and the code: equal fingerprints, equal databases."""
+    digest = hashlib.sha256(code.encode())
+    for side in sidecars:
+        digest.update(json.dumps(vars(side), sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+# -- extraction --------------------------------------------------------------------------------
+
+
+def _overrides(side: Sidecar) -> dict:
+    return {"country": side.country, "series": side.series, "year": side.report_year}
+
+
+def cache_path(corpus: Corpus, side: Sidecar) -> Path:
+    overrides = _overrides(side)
+    name = side.sha256
+    if any(overrides.values()):
+        tag = hashlib.sha1(json.dumps(overrides, sort_keys=True).encode()).hexdigest()[:8]
+        name = f"{side.sha256}-{tag}"
+    return (
+        corpus.root / "cache" / f"extract-{extractor_version()}" / side.sha256[:2] / f"{name}.json"
+    )
+
+
+def _extract_one(args: tuple[str, str, str | None, dict]) -> tuple[dict | None, str | None]:
     path, content_type, url, overrides = args
     try:
         result = extract_path(path, content_type, url=url, **overrides)
     except ExtractionError as exc:
-        return path, None, str(exc)
+        return None, str(exc)
     except Exception as exc:  # a bug on one document must not stop the build
-        return path, None, f"{type(exc).__name__}: {exc}"
+        return None, f"{type(exc).__name__}: {exc}"
     data = result.to_json()
     data["pages_text"] = result.pages_text
-    return path, data, None
+    return data, None
+
+
+def _write_cache(path: Path, data: dict) -> None:
+    """Temp file + rename (no fsync: a lost cache entry is only re-extracted)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, sort_keys=True, ensure_ascii=False)
+    os.replace(tmp, path)
+
+
+def _read_cache(path: Path) -> dict | None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError):
+        return None
 
 
 def extract_corpus(
-    corpus: Corpus, sidecars: list[Sidecar], workers: int, report: BuildReport
+    corpus: Corpus,
+    sidecars: list[Sidecar],
+    workers: int,
+    report: BuildReport,
+    progress: Progress | None = None,
 ) -> dict[str, dict]:
+    """sha256 -> extraction result (or {"error": ...}), from the cache where possible."""
     results: dict[str, dict] = {}
-    todo = []
+    todo: list[Sidecar] = []
     for side in sidecars:
-        cache = _cache_path(corpus, side.sha256)
-        if cache.exists():
-            try:
-                results[side.sha256] = json.loads(cache.read_text(encoding="utf-8"))
-                report.cached += 1
-                continue
-            except ValueError:
-                pass
-        overrides = {"country": side.country, "series": side.series, "year": side.report_year}
+        data = _read_cache(cache_path(corpus, side))
+        if data is not None:
+            results[side.sha256] = data
+            report.cached += 1
+        else:
+            todo.append(side)
+
+    def args(side: Sidecar) -> tuple:
         url = side.final_url if side.snapshot_time else side.url
-        todo.append((str(corpus.root / side.path), side.content_type, url, overrides, side))
-    args = [t[:4] for t in todo]
-    if workers > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            outputs = list(pool.map(_extract_one, args, chunksize=4))
-    else:
-        outputs = [_extract_one(a) for a in args]
-    for (_, _, _, _, side), (_, data, error) in zip(todo, outputs, strict=True):
+        return (str(corpus.root / side.path), side.content_type, url, _overrides(side))
+
+    def done(side: Sidecar, data: dict | None, error: str | None) -> None:
         if error is not None:
             data = {"error": error}
         else:
             report.extracted += 1
-        cache = _cache_path(corpus, side.sha256)
-        from .corpus import atomic_write
-
-        atomic_write(cache, json.dumps(data, sort_keys=True).encode())
+        _write_cache(cache_path(corpus, side), data)
         results[side.sha256] = data
+        if progress:
+            progress(len(results), len(sidecars))
+
+    if workers > 1 and len(todo) > workers:
+        # the first document here: the extractor's patterns and pipelines are loaded once,
+        # and the worker processes (forked) start with them loaded
+        done(todo[0], *_extract_one(args(todo[0])))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(_extract_one, args(side)): side for side in todo[1:]}
+            for future in as_completed(futures):
+                done(futures[future], *future.result())
+    else:
+        for side in todo:
+            done(side, *_extract_one(args(side)))
     return results
 
 
+# -- the build ---------------------------------------------------------------------------------
+
+
+class _Lock:
+    """An exclusive lock beside the database: one build at a time per database."""
+
+    def __init__(self, target: Path):
+        self.path = target.with_name(f".{target.name}.lock")
+        self.fh = None
+
+    def __enter__(self) -> _Lock:
+        self.fh = open(self.path, "a+")
+        try:
+            fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            self.fh.close()
+            raise BuildFailed(
+                f"{self.path.parent}: another build is writing this database"
+            ) from exc
+        return self
+
+    def __exit__(self, *exc) -> None:
+        fcntl.flock(self.fh.fileno(), fcntl.LOCK_UN)
+        self.fh.close()
+
+
+def _temp_files(target: Path) -> list[Path]:
+    return sorted(target.parent.glob(f".{target.name}.*.tmp"))
+
+
 def build(
-    corpus_dir: str, db_path: str, workers: int = 1, sources_file: str | None = None, progress=None
+    corpus_dir: str,
+    db_path: str,
+    workers: int = 1,
+    sources_file: str | None = None,
+    progress: Progress | None = None,
 ) -> BuildReport:
     started = now_iso()
     corpus = Corpus(corpus_dir)
     if not corpus.root.exists():
         raise BuildFailed(f"{corpus_dir}: corpus directory does not exist (run `tracker crawl`)")
+    target = Path(db_path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _Lock(target):
+        for stale in _temp_files(target):  # left by a killed build
+            stale.unlink(missing_ok=True)
+        return _build(corpus, target, workers, sources_file, progress, started)
+
+
+def _build(
+    corpus: Corpus,
+    target: Path,
+    workers: int,
+    sources_file: str | None,
+    progress: Progress | None,
+    started: str,
+) -> BuildReport:
     report = BuildReport()
     sidecars = _distinct(corpus.sidecars())
     report.documents = len(sidecars)
-    results = extract_corpus(corpus, sidecars, workers, report)
+    sources = load_sources(sources_file)
+    code = code_version(json.dumps([asdict(s) for s in sources.values()], default=str))
+    stamp = fingerprint(sidecars, code)
+    before = incremental.previous(target)
+    if before is not None and before.fingerprint == stamp:
+        report.unchanged = True
+        report.cached = report.documents
+        report.counts = _counts(target)
+        report.failed = _failed(target, sidecars)
+        return report
+    build_row = {"started": started, "fingerprint": stamp, "code_version": code}
+    if before is not None and before.code_version == code and before.schema_current:
+        _incremental(
+            corpus, target, sidecars, sources, before, workers, progress, report, build_row
+        )
+    else:
+        _full(corpus, target, sidecars, sources, workers, progress, report, build_row)
+    report.replaced = True
+    return report
 
-    target = Path(db_path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+
+def _publisher(sources: dict) -> dict[str, str]:
+    publisher = {s.name: s.publisher for s in sources.values()}
+    publisher.setdefault("local", rows.LOCAL_SOURCE["publisher"])
+    return publisher
+
+
+def _full(corpus, target, sidecars, sources, workers, progress, report, build_row) -> None:
+    """Every row made again (extraction results from the cache where possible)."""
+    results = extract_corpus(corpus, sidecars, workers, report, progress)
+    new = assemble(corpus, sidecars, results, sources, report)
+    previous = changes_mod.read_previous(target)
+    report.changes = changes_mod.diff(previous, new)
+    report.counts = {t: len(new[t]) for t in new}
+    build_id = max((b["id"] for b in previous.get("builds", [])), default=0) + 1
+    report.build_id = build_id
+    new["builds"] = [*previous.get("builds", []), _build_row(build_id, report, build_row)]
+    first = max((c["id"] for c in previous.get("changes", [])), default=0) + 1
+    new["changes"] = [
+        *previous.get("changes", []),
+        *({"id": first + i, "build_id": build_id, **c} for i, c in enumerate(report.changes)),
+    ]
+
+    def load(db: sqlite_utils.Database) -> None:
+        store.create_schema(db)
+        with db.conn:
+            for table in store.TABLES:
+                store.insert(db, table, new[table])
+        store.finish(db)
+
+    _write(target, load)
+
+
+def assemble(
+    corpus: Corpus,
+    sidecars: list[Sidecar],
+    results: dict[str, dict],
+    sources: dict,
+    report: BuildReport,
+) -> dict[str, list[dict]]:
+    """Every row of a full build but builds and changes, in a deterministic order."""
+    new = rows.empty()
+    new["sources"], new["series"] = rows.sources(sources), list(store.SERIES)
+    new["countries"] = rows.countries()
+    new["crawl_runs"], new["fetches"] = rows.crawl_log(corpus)
+    new["update_runs"] = rows.update_log(corpus)
+    publisher, version = _publisher(sources), extractor_version()
+    for side in sidecars:
+        data = results.get(side.sha256) or {"error": "not extracted"}
+        if data.get("error"):
+            report.failed.append((side.url, data["error"]))
+        rows.document(side, data, publisher, version, new)
+    rows.derive(new)
+    return new
+
+
+def _incremental(
+    corpus, target, sidecars, sources, before, workers, progress, report, build_row
+) -> None:
+    """The previous database with the rows of new and removed documents redone."""
+    current = {side.sha256 for side in sidecars}
+    fresh = [side for side in sidecars if side.sha256 not in before.document_ids]
+    removed = set(before.document_ids) - current
+    results = extract_corpus(corpus, fresh, workers, report, progress)
+    report.cached += len(sidecars) - len(fresh)
+    new = rows.empty()
+    publisher, version = _publisher(sources), extractor_version()
+    errors = _errors(target)
+    for side in fresh:
+        data = results.get(side.sha256) or {"error": "not extracted"}
+        if data.get("error"):
+            errors[side.sha256] = data["error"]
+        rows.document(side, data, publisher, version, new)
+    report.failed = [(s.url, errors[s.sha256]) for s in sidecars if s.sha256 in errors]
+    runs, fetches = rows.crawl_log(corpus)
+
+    def load(db: sqlite_utils.Database) -> None:
+        with db.conn:
+            report.changes = incremental.update(db, new, removed, runs, fetches)
+            build_id = db.execute("select coalesce(max(id), 0) + 1 from builds").fetchone()[0]
+            first = db.execute("select coalesce(max(id), 0) + 1 from changes").fetchone()[0]
+            report.build_id = build_id
+            store.insert(db, "builds", [_build_row(build_id, report, build_row)])
+            store.insert(
+                db,
+                "changes",
+                [
+                    {"id": first + i, "build_id": build_id, **c}
+                    for i, c in enumerate(report.changes)
+                ],
+            )
+        report.counts = {t: db[t].count for t in store.TABLES}
+
+    _write(target, load, copy_from=target)
+
+
+def _build_row(build_id: int, report: BuildReport, extra: dict) -> dict:
+    return {
+        "id": build_id,
+        "started": extra["started"],
+        "finished": now_iso(),
+        "documents": report.documents,
+        "extracted": report.extracted,
+        "cached": report.cached,
+        "failed": len(report.failed),
+        "changes": len(report.changes),
+        "fingerprint": extra["fingerprint"],
+        "extractor_version": extractor_version(),
+        "code_version": extra["code_version"],
+    }
+
+
+def _write(
+    target: Path, fill: Callable[[sqlite_utils.Database], None], copy_from: Path | None = None
+) -> None:
+    """A temporary file beside the target (a copy of ``copy_from``, or empty), filled,
+    fsynced and renamed into place; removed if anything fails."""
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        db = sqlite_utils.Database(tmp)
-        db.execute("PRAGMA journal_mode=DELETE")
-        store.create_schema(db)
-        _load(db, corpus, sidecars, results, sources_file, report)
-        followup.run(db)
-        previous = _previous(target)
-        build_id = (max((b["id"] for b in previous.get("builds", [])), default=0)) + 1
-        report.changes = followup.diff(previous, db) if previous else followup.first_build(db)
-        _carry_history(db, previous)
-        for change in report.changes:
-            db["changes"].insert({"build_id": build_id, **change})
-        db["builds"].insert(
-            {
-                "id": build_id,
-                "started": started,
-                "finished": now_iso(),
-                "documents": report.documents,
-                "extracted": report.extracted,
-                "cached": report.cached,
-                "failed": len(report.failed),
-                "changes": len(report.changes),
-            }
-        )
-        store.finish(db)
-        for table in ("figures", "recommendations", "developments", "threads", "documents"):
-            report.counts[table] = db[table].count
-        db.close()
-        if previous and not report.changes and target.exists():
-            tmp.unlink()  # nothing changed: the serving database stays as it is
-            return report
+        if copy_from is not None:
+            shutil.copyfile(copy_from, tmp)
+        db = store.open_new(tmp)
+        fill(db)
+        store.close_durably(db, tmp)
         os.replace(tmp, target)
-        report.replaced = True
-        return report
+        _fsync_dir(target.parent)
     except BaseException:
-        if tmp.exists():
-            tmp.unlink()
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _distinct(sidecars: list[Sidecar]) -> list[Sidecar]:
     seen: dict[str, Sidecar] = {}
-    for side in sidecars:
+    for side in sorted(sidecars, key=lambda s: (s.fetched_at or "", s.sha256)):
         seen.setdefault(side.sha256, side)
-    return sorted(seen.values(), key=lambda s: (s.fetched_at, s.sha256))
+    return sorted(seen.values(), key=lambda s: (s.fetched_at or "", s.sha256))
 
 
-def _previous(target: Path) -> dict:
-    """The previous database's rows that the diff needs (empty if there is none)."""
-    if not target.exists():
-        return {}
+def _ro(target: Path):
+    import sqlite3
+
+    return sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+
+
+def _counts(target: Path) -> dict[str, int]:
+    conn = _ro(target)
     try:
-        conn = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
-        conn.row_factory = sqlite3.Row
-        out = {}
-        for table in (
-            "documents",
-            "figures",
-            "recommendations",
-            "thread_status",
-            "threads",
-            "builds",
-            "changes",
-        ):
-            try:
-                out[table] = [dict(r) for r in conn.execute(f"select * from [{table}]")]
-            except sqlite3.Error:
-                out[table] = []
-        conn.close()
-        return out
-    except sqlite3.Error:
-        return {}
-
-
-def _carry_history(db: sqlite_utils.Database, previous: dict) -> None:
-    if previous.get("builds"):
-        db["builds"].insert_all(previous["builds"])
-    if previous.get("changes"):
-        db["changes"].insert_all(previous["changes"])
-
-
-def _load(
-    db,
-    corpus: Corpus,
-    sidecars: list[Sidecar],
-    results: dict[str, dict],
-    sources_file: str | None,
-    report: BuildReport,
-) -> None:
-    sources = load_sources(sources_file)
-    db["sources"].insert_all(
-        [
-            {"name": s.name, "publisher": s.publisher, "base_url": s.base_url}
-            for s in sources.values()
-        ],
-        pk="name",
-    )
-    publisher = {s.name: s.publisher for s in sources.values()}
-    publisher["local"] = "Added by hand (tracker add)"
-    if "local" not in sources:
-        db["sources"].insert({"name": "local", "publisher": publisher["local"], "base_url": None})
-    db["countries"].insert_all(
-        [
-            {"code": c.code, "name": c.name, "other_area": int(c.other_area), "aliases": None}
-            for c in country_table.all_countries()
-        ]
-    )
-    state = corpus.root / "crawl.db"
-    if state.exists():
-        crawl_db = sqlite_utils.Database(state)
-        if "crawl_runs" in crawl_db.table_names():
-            db["crawl_runs"].insert_all(crawl_db["crawl_runs"].rows_where(order_by="id"))
-        if "fetches" in crawl_db.table_names():
-            db["fetches"].insert_all(crawl_db["fetches"].rows_where(order_by="id"))
-        crawl_db.close()
-
-    docs, pages, figs, recs, topics, devs = [], [], [], [], [], []
-    for side in sidecars:
-        data = results.get(side.sha256) or {"error": "not extracted"}
-        doc_id = side.sha256
-        meta = data.get("document", {})
-        error = data.get("error")
-        if error:
-            report.failed.append((side.url, error))
-        docs.append(
-            {
-                "id": doc_id,
-                "url": side.original_url or side.url,
-                "final_url": side.final_url,
-                "source": side.source,
-                "publisher": publisher.get(side.source, side.source),
-                "fetched_at": side.fetched_at,
-                "snapshot_time": side.snapshot_time,
-                "etag": side.etag,
-                "last_modified": side.last_modified,
-                "content_type": side.content_type,
-                "size": side.size,
-                "corpus_path": side.path,
-                "country_code": meta.get("country_code"),
-                "series": meta.get("series"),
-                "report_year": meta.get("report_year"),
-                "title": meta.get("title"),
-                "pages": meta.get("pages"),
-                "metadata_rules": store.dumps(meta.get("rules", {})) if meta else None,
-                "extractor_version": EXTRACTOR_VERSION,
-                "error": error,
-                "figures": len(data.get("figures", [])),
-                "recommendations": len(data.get("recommendations", [])),
-                "developments": len(data.get("developments", [])),
-            }
-        )
-        if error:
-            continue
-        common = {
-            "document_id": doc_id,
-            "country_code": meta.get("country_code"),
-            "series": meta.get("series"),
-            "report_year": meta.get("report_year"),
+        return {
+            t: conn.execute(f"select count(*) from [{t}]").fetchone()[0]
+            for t in ("documents", "figures", "recommendations", "developments", "threads")
         }
-        for number, text in enumerate(data.get("pages_text") or [], start=1):
-            pages.append(
-                {
-                    "id": f"{doc_id[:16]}-p{number}",
-                    "document_id": doc_id,
-                    "page": number,
-                    "text": text,
-                }
-            )
-        for i, f in enumerate(data.get("figures", []), start=1):
-            figs.append(
-                {
-                    "id": f"{doc_id[:16]}-f{i}",
-                    **common,
-                    **{
-                        k: f.get(k)
-                        for k in (
-                            "metric",
-                            "value",
-                            "value_high",
-                            "unit",
-                            "year",
-                            "qualifier",
-                            "criterion",
-                            "confidence",
-                            "text",
-                            "sentence",
-                            "page",
-                            "start",
-                            "end",
-                            "section",
-                            "rule",
-                        )
-                    },
-                    "flags": store.dumps(f.get("flags") or []),
-                }
-            )
-        for r in data.get("recommendations", []):
-            rec_id = f"{doc_id[:16]}-r{r['position']}"
-            recs.append(
-                {
-                    "id": rec_id,
-                    **common,
-                    "position": r["position"],
-                    "text": r["text"],
-                    "actor": r.get("actor"),
-                    "action": r.get("action"),
-                    "urgency": r.get("urgency"),
-                    "truncated": int(bool(r.get("truncated"))),
-                    "primary_topic": (r.get("topics") or ["other"])[0],
-                    "topics": store.dumps(r.get("topics") or []),
-                    "page": r.get("page"),
-                    "start": r.get("start"),
-                    "end": r.get("end"),
-                }
-            )
-            rules = r.get("topic_rules") or {}
-            for rank, topic in enumerate(r.get("topics") or [], start=1):
-                topics.append(
-                    {
-                        "recommendation_id": rec_id,
-                        "topic": topic,
-                        "rank": rank,
-                        "rule": rules.get(topic),
-                    }
-                )
-        for i, d in enumerate(data.get("developments", []), start=1):
-            devs.append(
-                {
-                    "id": f"{doc_id[:16]}-d{i}",
-                    **common,
-                    **{
-                        k: d.get(k)
-                        for k in (
-                            "event",
-                            "topic",
-                            "stage",
-                            "year",
-                            "month",
-                            "sentence",
-                            "page",
-                            "start",
-                            "end",
-                            "rule",
-                        )
-                    },
-                }
-            )
-    db["documents"].insert_all(docs)
-    db["document_pages"].insert_all(pages)
-    db["figures"].insert_all(figs)
-    db["recommendations"].insert_all(recs)
-    db["recommendation_topics"].insert_all(topics)
-    db["developments"].insert_all(devs)
+    finally:
+        conn.close()
+
+
+def _errors(target: Path) -> dict[str, str]:
+    conn = _ro(target)
+    try:
+        return dict(conn.execute("select id, error from documents where error is not null"))
+    finally:
+        conn.close()
+
+
+def _failed(target: Path, sidecars: list[Sidecar]) -> list[tuple[str, str]]:
+    """(url, error) of every document that failed, in corpus order."""
+    errors = _errors(target)
+    return [(side.url, errors[side.sha256]) for side in sidecars if side.sha256 in errors]

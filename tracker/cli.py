@@ -218,10 +218,18 @@ def build(corpus_dir, db_path, workers) -> None:
     """
     from .build import build as build_db
 
+    def progress(done: int, total: int) -> None:
+        sys.stderr.write(f"\rExtracting: {done}/{total} documents")
+        sys.stderr.flush()
+
     try:
-        report = build_db(corpus_dir, db_path, workers=workers)
+        report = build_db(
+            corpus_dir, db_path, workers=workers, progress=progress if sys.stderr.isatty() else None
+        )
     except TrackerError as exc:
         fail("build", str(exc), exc.exit_code)
+    if sys.stderr.isatty() and report.extracted:
+        sys.stderr.write("\n")
     for url, error in report.failed:
         click.echo(f"Error: {url}: {error}", err=True)
     state = "written" if report.replaced else "unchanged"
@@ -293,12 +301,14 @@ def status(country, db_path, as_json) -> None:
       tracker status Cambodia
       tracker status KHM --json
     """
-    from .report import country_threads, format_threads
+    from .report import NotATrackerDatabase, country_threads, format_threads
 
     if not Path(db_path).exists():
         fail(db_path, "database not found (run `tracker build` first)")
     try:
         threads = country_threads(db_path, country)
+    except NotATrackerDatabase as exc:
+        fail(db_path, str(exc))
     except LookupError as exc:
         fail(country, str(exc))
     if as_json:

@@ -3,69 +3,89 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 from extractor import countries
 
 
-def country_threads(db_path: str, country: str) -> list[dict]:
+class UnknownCountry(LookupError):
+    """COUNTRY is neither a name, an alias nor an ISO code we know."""
+
+
+class NotATrackerDatabase(LookupError):
+    """The file is not a database written by `tracker build`."""
+
+
+_EVIDENCE_SQL = """
+select d.sentence, doc.url, d.page, d.report_year
+from developments d join documents doc on doc.id = d.document_id
+where d.id = ?
+"""
+_CHAIN_SQL = """
+select r.report_year, r.text from thread_status ts
+join recommendations r on r.id = ts.recommendation_id
+where ts.thread_id = ? order by ts.report_year
+"""
+
+
+def country_code(country: str) -> str:
     found = countries.lookup(country)
     if found is None:
-        raise LookupError("unknown country (give a name, alias or ISO code)")
+        raise UnknownCountry("unknown country (give a name, alias or ISO code)")
+    return found.code
+
+
+def country_threads(db_path: str | Path, country: str) -> list[dict]:
+    """A country's recommendation threads, in the shape of `tracker status --json`."""
+    code = country_code(country)
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     try:
-        threads = conn.execute(
-            "select * from threads where country_code = ? order by series, first_year, topic, id",
-            [found.code],
-        ).fetchall()
-        out = []
-        for t in threads:
-            evidence = None
-            if t["evidence_id"]:
-                row = conn.execute(
-                    "select d.sentence, doc.url, d.page, d.report_year from developments d "
-                    "join documents doc on doc.id = d.document_id where d.id = ?",
-                    [t["evidence_id"]],
-                ).fetchone()
-                if row:
-                    evidence = {
-                        "sentence": row[0],
-                        "url": row[1],
-                        "page": row[2],
-                        "report_year": row[3],
-                    }
-            recs = conn.execute(
-                "select report_year, text from recommendations r where thread_id = ? and "
-                "id in (select recommendation_id from thread_status where thread_id = ?) "
-                "order by report_year",
-                [t["id"], t["id"]],
+        try:
+            threads = conn.execute(
+                "select * from threads where country_code = ? "
+                "order by series, first_year, topic, id",
+                [code],
             ).fetchall()
-            out.append(
-                {
-                    "topic": t["topic"],
-                    "series": t["series"],
-                    "first_year": t["first_year"],
-                    "last_year": t["last_year"],
-                    "times_repeated": t["times_repeated"],
-                    "status": t["status"],
-                    "needs_review": bool(t["needs_review"]),
-                    "evidence": evidence,
-                    "recommendations": [{"report_year": r[0], "text": r[1]} for r in recs],
-                }
-            )
-        return out
+        except sqlite3.DatabaseError as exc:
+            raise NotATrackerDatabase(f"not a tracker database ({exc})") from exc
+        return [_thread(conn, t) for t in threads]
     finally:
         conn.close()
 
 
-def format_threads(threads: list[dict]) -> str:
+def _thread(conn: sqlite3.Connection, t: sqlite3.Row) -> dict:
+    evidence = None
+    if t["evidence_id"]:
+        row = conn.execute(_EVIDENCE_SQL, [t["evidence_id"]]).fetchone()
+        if row:
+            evidence = {"sentence": row[0], "url": row[1], "page": row[2], "report_year": row[3]}
+    recs = conn.execute(_CHAIN_SQL, [t["id"]]).fetchall()
+    return {
+        "topic": t["topic"],
+        "series": t["series"],
+        "first_year": t["first_year"],
+        "last_year": t["last_year"],
+        "times_repeated": t["times_repeated"],
+        "status": t["status"],
+        "needs_review": bool(t["needs_review"]),
+        "evidence": evidence,
+        "recommendations": [{"report_year": r[0], "text": r[1]} for r in recs],
+    }
+
+
+def format_threads(threads: list[dict], width: int = 70) -> str:
+    """A terminal table: topic, series, first asked, times repeated, status, evidence."""
     if not threads:
         return "No recommendation threads for this country."
     header = ("topic", "series", "first asked", "repeated", "status", "evidence")
     rows = []
     for t in threads:
         ev = t["evidence"]
-        evidence = f"{ev['sentence'][:70]} ({ev['report_year']}, p.{ev['page']})" if ev else ""
+        evidence = ""
+        if ev:
+            sentence = ev["sentence"] if len(ev["sentence"]) <= width else ev["sentence"][:width]
+            evidence = f"{sentence} ({ev['report_year']}, p.{ev['page']})"
         flag = " (review)" if t["needs_review"] else ""
         rows.append(
             (
@@ -80,7 +100,6 @@ def format_threads(threads: list[dict]) -> str:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
     lines = []
     for r in [header, *rows]:
-        lines.append(
-            "  ".join(c.ljust(w) for c, w in zip(r[:-1], widths, strict=False)) + "  " + r[-1]
-        )
+        cells = "  ".join(c.ljust(w) for c, w in zip(r[:-1], widths, strict=True))
+        lines.append(f"{cells}  {r[-1]}".rstrip())
     return "\n".join(lines)

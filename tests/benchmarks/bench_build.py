@@ -1,0 +1,234 @@
+"""Benchmark of `tracker build` (not a test: it reports and never asserts).
+
+    python tests/benchmarks/bench_build.py [--countries 60] [--years 10] [--keep DIR]
+
+Generates a corpus of countries x years x 2 series (1,200 documents by default; pages
+written from templates in tests/benchmarks/generate.py) and, with 1 and then 2 workers,
+builds it cold (no extraction cache, no database), again unchanged, and again with 5 % of
+the documents changed (a new version of each, as a re-crawl finds). Each build runs in a
+fresh process, so its time (the library call, not the interpreter start) and peak memory
+(RSS of the process and of its worker processes) are its own. Then it times the SQLite
+load of the cold build's rows through sqlite-utils against raw ``executemany`` into the
+same schema, and the full-text and index step after it.
+
+Targets (issue 6): unchanged <= 0.02x cold; 5 % changed <= 0.10x cold; 2 workers >= 1.6x
+faster than 1 (cold); SQLite load within 4x of raw executemany. Each line also shows the
+CPU seconds used (process and workers) and the 1-minute load average when the build
+started: on a shared machine, a load above the CPU count slows the 2-worker build most.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+if os.environ.get("BENCH_CODE"):  # a frozen copy of extractor/ and tracker/ (see main)
+    sys.path.insert(0, os.environ["BENCH_CODE"])
+
+from tests.benchmarks import generate  # noqa: E402
+from tracker import build as build_mod  # noqa: E402
+from tracker import store  # noqa: E402
+
+SERIES = ["mar-cmr", "mar-mines"]
+
+
+def run_phase(corpus: str, db: str, workers: int) -> dict:
+    """One build in this process (called in a child process by ``phase``)."""
+    load = os.getloadavg()[0]
+    cpu_before = _cpu()
+    started = time.perf_counter()
+    report = build_mod.build(corpus, db, workers=workers)
+    seconds = time.perf_counter() - started
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {
+        "seconds": round(seconds, 3),
+        "cpu_s": round(_cpu() - cpu_before, 2),
+        "load": round(load, 2),
+        "peak_mb": round(own, 1),
+        "peak_worker_mb": round(children, 1),
+        "documents": report.documents,
+        "extracted": report.extracted,
+        "cached": report.cached,
+        "unchanged": report.unchanged,
+        "replaced": report.replaced,
+        "changes": len(report.changes),
+    }
+
+
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and of its waited-for children."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def phase(*args: str) -> dict:
+    """This script in a fresh process (``--phase CORPUS DB WORKERS`` or ``--load CORPUS DIR``)."""
+    out = subprocess.run(
+        [sys.executable, __file__, *args], check=True, capture_output=True, text=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def change_five_percent(corpus: Path, docs: list, seed: int = 6) -> int:
+    rng = random.Random(seed)
+    picked = rng.sample(docs, max(1, len(docs) // 20))
+    generate.store(corpus, [generate.changed(d) for d in picked], day=7)
+    return len(picked)
+
+
+def load_vs_executemany(corpus: Path, tmp: Path) -> dict:
+    """The rows of a build, loaded by sqlite-utils (as the build does) and by executemany."""
+    from tracker.corpus import Corpus
+    from tracker.sources import load_sources
+
+    c = Corpus(corpus)
+    sidecars = build_mod._distinct(c.sidecars())
+    report = build_mod.BuildReport()
+    results = build_mod.extract_corpus(c, sidecars, 1, report)
+    rows = build_mod.assemble(c, sidecars, results, load_sources(None), report)
+    tables = [t for t in store.TABLES if rows.get(t)]
+    n_rows = sum(len(rows[t]) for t in tables)
+
+    def fresh(name: str):
+        path = tmp / name
+        path.unlink(missing_ok=True)
+        db = store.open_new(path)
+        store.create_schema(db)
+        return db
+
+    db = fresh("utils.db")
+    started = time.perf_counter()
+    with db.conn:
+        for table in tables:
+            store.insert(db, table, rows[table])
+    utils_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    store.finish(db)
+    finish_seconds = time.perf_counter() - started
+    db.close()
+
+    db = fresh("raw.db")
+    prepared = []
+    for table in tables:
+        columns = list(db[table].columns_dict)
+        sql = (
+            f"insert into [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+            f"values ({', '.join('?' for _ in columns)})"
+        )
+        prepared.append((sql, [tuple(r.get(c) for c in columns) for r in rows[table]]))
+    conn = db.conn
+    started = time.perf_counter()
+    with conn:
+        for sql, values in prepared:
+            conn.executemany(sql, values)
+    raw_seconds = time.perf_counter() - started
+    db.close()
+    return {
+        "rows": n_rows,
+        "sqlite_utils_s": round(utils_seconds, 3),
+        "executemany_s": round(raw_seconds, 3),
+        "ratio": round(utils_seconds / raw_seconds, 2),
+        "fts_and_indexes_s": round(finish_seconds, 3),
+    }
+
+
+def verdict(ok: bool) -> str:
+    return "meets target" if ok else "MISSES target"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--countries", type=int, default=60)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--keep", help="work in this directory and keep it")
+    parser.add_argument("--phase", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--load", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        corpus, db, workers = args.phase
+        print(json.dumps(run_phase(corpus, db, int(workers))))
+        return
+    if args.load:
+        print(json.dumps(load_vs_executemany(Path(args.load[0]), Path(args.load[1]))))
+        return
+
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-build-"))
+    work.mkdir(parents=True, exist_ok=True)
+    # the code is frozen for the whole run: an edit elsewhere must not invalidate the caches
+    code = work / "code"
+    if code.exists():
+        shutil.rmtree(code)
+    for package in ("extractor", "tracker"):
+        shutil.copytree(
+            ROOT / package, code / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    os.environ["BENCH_CODE"] = str(code)
+    years = list(range(2025 - args.years, 2025))
+    docs = generate.generate(args.countries, years, SERIES)
+    base = work / "corpus"
+    if base.exists():
+        shutil.rmtree(base)
+    generate.store(base, docs)
+    print(f"corpus: {len(docs)} documents ({args.countries} countries x {args.years} years x "
+          f"{len(SERIES)} series) in {work}")  # fmt: skip
+
+    results: dict[int, dict] = {}
+    for workers in (1, 2):
+        corpus, db = work / f"corpus-w{workers}", work / f"tracker-w{workers}.db"
+        if corpus.exists():
+            shutil.rmtree(corpus)
+        shutil.copytree(base, corpus)
+        db.unlink(missing_ok=True)
+        cold = phase("--phase", str(corpus), str(db), str(workers))
+        unchanged = phase("--phase", str(corpus), str(db), str(workers))
+        n_changed = change_five_percent(corpus, docs)
+        changed = phase("--phase", str(corpus), str(db), str(workers))
+        results[workers] = {"cold": cold, "unchanged": unchanged, "changed": changed}
+        print(f"\n{workers} worker(s):")
+        for name, r in (
+            ("cold", cold),
+            ("unchanged", unchanged),
+            (f"{n_changed} changed", changed),
+        ):
+            print(
+                f"  {name:<12} {r['seconds']:7.2f} s (cpu {r['cpu_s']:6.1f} s, "
+                f"load {r['load']:.1f})"
+                f"  peak {r['peak_mb']:4.0f} MB (workers {r['peak_worker_mb']:3.0f} MB)"
+                f"  extracted {r['extracted']:4d}, cached {r['cached']:4d}, changes {r['changes']}"
+            )  # fmt: skip
+
+    load = phase("--load", str(work / "corpus-w1"), str(work))
+    cold1, cold2 = results[1]["cold"]["seconds"], results[2]["cold"]["seconds"]
+    print("\nagainst the targets:")
+    for workers in (1, 2):
+        r = results[workers]
+        u = r["unchanged"]["seconds"] / r["cold"]["seconds"]
+        c = r["changed"]["seconds"] / r["cold"]["seconds"]
+        print(f"  {workers} worker(s): unchanged {u:.4f}x cold (<= 0.02: {verdict(u <= 0.02)}); "
+              f"5 % changed {c:.3f}x cold (<= 0.10: {verdict(c <= 0.10)})")  # fmt: skip
+    speedup = cold1 / cold2
+    print(f"  2 workers: {speedup:.2f}x faster than 1 (>= 1.6: {verdict(speedup >= 1.6)})")
+    print(
+        f"  SQLite load of {load['rows']:,} rows: sqlite-utils {load['sqlite_utils_s']:.2f} s, "
+        f"raw executemany {load['executemany_s']:.2f} s: {load['ratio']:.2f}x "
+        f"(<= 4: {verdict(load['ratio'] <= 4)}); then full-text search and indexes "
+        f"{load['fts_and_indexes_s']:.2f} s"
+    )
+    if not args.keep:
+        shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()

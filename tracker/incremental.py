@@ -1,0 +1,217 @@
+"""The incremental build: the previous database, copied, with only what changed redone.
+
+Used when the previous database was written by the same code, settings and schema (its
+last build's ``code_version``): then every row of a document that is still in the
+corpus is already right, and everything derived (follow-up, treaty status) is per
+country. So the copy gets
+
+1. the rows of removed documents deleted and those of new documents inserted (their
+   full-text entries too: FTS5 'delete' commands and inserts, no rebuild);
+2. for every country a new or removed document belongs to: its threads, statuses,
+   links, treaty statuses and the follow-up columns of its recommendations and
+   documents computed again from all its rows;
+3. the crawl log replaced, and what changed (``changes.diff``) found among those
+   countries' rows before and after.
+
+The result has the same rows as a full build of the same corpus (a test compares them).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from . import changes as changes_mod
+from . import migrations, rows, store
+
+FTS_COLUMNS = migrations.FTS  # table -> indexed columns
+# follow-up tables, deleted and recomputed per country
+_DERIVED = ("threads", "thread_status", "recommendation_links", "treaty_status")
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the incremental build needs to know about the previous database."""
+
+    fingerprint: str | None
+    code_version: str | None
+    document_ids: frozenset[str]
+    schema_current: bool
+
+
+def previous(target: Path) -> Previous | None:
+    if not target.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+        try:
+            db = sqlite_utils.Database(conn)
+            columns = set(db["builds"].columns_dict) if db["builds"].exists() else set()
+            wanted = [c if c in columns else "null" for c in ("fingerprint", "code_version")]
+            last = (
+                conn.execute(
+                    f"select {', '.join(wanted)} from builds order by id desc limit 1"
+                ).fetchone()
+                if columns
+                else None
+            ) or (None, None)
+            ids = frozenset(r[0] for r in conn.execute("select id from documents"))
+            current = not migrations.SCHEMA.pending(db) and not migrations.DERIVED.pending(db)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return Previous(last[0], last[1], ids, current)
+
+
+def _placeholders(values) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _select(db: sqlite_utils.Database, sql: str, params=()) -> list[dict]:
+    cursor = db.execute(sql, list(params))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _country_filter(countries: set[str | None], column: str = "country_code") -> tuple[str, list]:
+    codes = sorted(c for c in countries if c is not None)
+    parts = []
+    if codes:
+        parts.append(f"{column} in ({_placeholders(codes)})")
+    if None in countries:
+        parts.append(f"{column} is null")
+    return "(" + (" or ".join(parts) or "0") + ")", codes
+
+
+def _snapshot(db: sqlite_utils.Database, countries: set[str | None]) -> dict[str, list[dict]]:
+    """The rows the diff compares (the columns it reads), for these countries."""
+    where, params = _country_filter(countries)
+
+    def cols(table: str) -> str:
+        return ", ".join(f"[{c}]" for c in changes_mod.PREVIOUS_COLUMNS[table])
+
+    docs = _select(db, f"select {cols('documents')} from documents where {where}", params)
+    ids = [d["id"] for d in docs]
+    out = {"documents": docs}
+    for table in ("figures", "recommendations"):
+        out[table] = _in(db, table, "document_id", ids, cols(table))
+    out["threads"] = _select(db, f"select {cols('threads')} from threads where {where}", params)
+    thread_ids = [t["id"] for t in out["threads"]]
+    out["thread_status"] = _in(db, "thread_status", "thread_id", thread_ids, cols("thread_status"))
+    return out
+
+
+def _in(
+    db: sqlite_utils.Database, table: str, column: str, values: list, columns: str = "*"
+) -> list[dict]:
+    out: list[dict] = []
+    for i in range(0, len(values), 500):
+        chunk = values[i : i + 500]
+        sql = f"select {columns} from [{table}] where [{column}] in ({_placeholders(chunk)})"
+        out += _select(db, sql, chunk)
+    return out
+
+
+def _delete_in(db: sqlite_utils.Database, table: str, column: str, values: list) -> None:
+    """Delete rows (and their full-text entries) where ``column`` is one of ``values``."""
+    fts = FTS_COLUMNS.get(table)
+    for i in range(0, len(values), 500):
+        chunk = values[i : i + 500]
+        where = f"[{column}] in ({_placeholders(chunk)})"
+        if fts:
+            cols = ", ".join(f"[{c}]" for c in fts)
+            db.execute(
+                f"insert into [{table}_fts] ([{table}_fts], rowid, {cols}) "
+                f"select 'delete', rowid, {cols} from [{table}] where {where}",
+                chunk,
+            )
+        db.execute(f"delete from [{table}] where {where}", chunk)
+
+
+def _insert(db: sqlite_utils.Database, table: str, new_rows: list[dict]) -> None:
+    if not new_rows:
+        return
+    fts = FTS_COLUMNS.get(table)
+    before = db.execute(f"select coalesce(max(rowid), 0) from [{table}]").fetchone()[0]
+    store.insert(db, table, new_rows)
+    if fts:
+        cols = ", ".join(f"[{c}]" for c in fts)
+        db.execute(
+            f"insert into [{table}_fts] (rowid, {cols}) "
+            f"select rowid, {cols} from [{table}] where rowid > ?",
+            [before],
+        )
+
+
+def update(
+    db: sqlite_utils.Database,
+    new: dict[str, list[dict]],
+    removed: set[str],
+    crawl_runs: list[dict],
+    fetches: list[dict],
+) -> list[dict]:
+    """Apply new documents' rows and removed documents to a copy of the previous database;
+    returns the changes."""
+    removed_ids = sorted(removed)
+    gone = _in(db, "documents", "id", removed_ids)
+    countries = {d["country_code"] for d in new["documents"]} | {d["country_code"] for d in gone}
+    before = _snapshot(db, countries)
+
+    # 1. documents out and in
+    recs_gone = [r["id"] for r in _in(db, "recommendations", "document_id", removed_ids)]
+    _delete_in(db, "recommendation_topics", "recommendation_id", recs_gone)
+    for table in ("document_pages", "figures", "recommendations", "developments"):
+        _delete_in(db, table, "document_id", removed_ids)
+    _delete_in(db, "documents", "id", removed_ids)
+    for table in rows.DOCUMENT_TABLES:
+        _insert(db, table, new.get(table, []))
+
+    # 2. follow-up and treaty status of the countries touched
+    known = {c for c in countries if c is not None}
+    where, params = _country_filter(known)
+    docs = _select(db, f"select * from documents where {where}", params)
+    recs = _select(db, f"select * from recommendations where {where}", params)
+    devs = _select(db, f"select * from developments where {where}", params)
+    old_threads = [t["id"] for t in _select(db, f"select id from threads where {where}", params)]
+    _delete_in(db, "thread_status", "thread_id", old_threads)
+    _delete_in(db, "threads", "id", old_threads)
+    for column in ("recommendation_id", "linked_id"):
+        _delete_in(db, "recommendation_links", column, [r["id"] for r in recs] + recs_gone)
+    db.execute(f"delete from treaty_status where {where}", params)
+    derived = rows.follow_up(docs, recs, devs)
+    for table in ("threads", "thread_status", "recommendation_links"):
+        _insert(db, table, derived[table])
+    set_links = ", ".join(f"[{c}] = ?" for c in rows.REC_LINK_COLUMNS)
+    db.conn.executemany(
+        f"update recommendations set {set_links} where id = ?",
+        [
+            [values[c] for c in rows.REC_LINK_COLUMNS] + [rec_id]
+            for rec_id, values in sorted(derived["recommendations"].items())
+        ],
+    )
+    db.conn.executemany(
+        "update documents set duplicate_of = ? where id = ?",
+        [[dup, doc_id] for doc_id, dup in sorted(derived["duplicate_of"].items())],
+    )
+    for d in docs:
+        d["duplicate_of"] = derived["duplicate_of"][d["id"]]
+    pages: dict[str, list[str]] = {}
+    for page in _in(db, "document_pages", "document_id", [d["id"] for d in docs]):
+        pages.setdefault(page["document_id"], []).append((page["page"], page["text"]))
+    texts = {k: [t for _, t in sorted(v)] for k, v in pages.items()}
+    _insert(db, "treaty_status", rows.treaty_statuses(docs, texts, devs, recs))
+
+    # 3. the crawl log, and what changed
+    db.execute("delete from fetches")
+    db.execute("delete from crawl_runs")
+    store.insert(db, "crawl_runs", crawl_runs)
+    store.insert(db, "fetches", fetches)
+    after = _snapshot(db, countries)
+    known_ids = {d["id"] for d in before["documents"]}
+    wanted = changes_mod.PREVIOUS_COLUMNS["documents"]
+    before["documents"] += [{c: d[c] for c in wanted} for d in gone if d["id"] not in known_ids]
+    return changes_mod.diff(before, after)
