@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import sqlite3
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -134,6 +136,38 @@ def _log_run(corpus: Corpus, report: UpdateReport, run_id: int | None) -> int:
     return run_id
 
 
+def publish_run_log(corpus: Corpus, db_path: str) -> bool:
+    """Copy the update run log into the database, so the site can say when it was last
+    updated. Written to a copy that replaces the file atomically (the data rows are
+    untouched); returns False when there is no database yet."""
+    target = Path(db_path)
+    if not target.exists():
+        return False
+    state = sqlite_utils.Database(corpus.root / "crawl.db")
+    try:
+        runs = list(state["update_runs"].rows_where(order_by="id"))
+    finally:
+        state.close()
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".log", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        shutil.copyfile(target, tmp)
+        db = sqlite_utils.Database(tmp)
+        with db.conn:
+            db.execute("delete from update_runs")
+            columns = {c.name for c in db["update_runs"].columns}
+            db["update_runs"].insert_all(
+                [{k: v for k, v in run.items() if k in columns} for run in runs]
+            )
+        db.close()
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return True
+
+
 def run_update(
     corpus_dir: str,
     db_path: str,
@@ -183,6 +217,8 @@ def run_update(
                 )
         report.finished = now_iso()
         _log_run(corpus, report, run_id)
+        if report.outcome != "build_failed":
+            publish_run_log(corpus, db_path)
         if notify:
             report.notification = post_notification(notify, report.to_json())
         return report
