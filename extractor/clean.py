@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from .yamlio import load_yaml
 
 _LIGATURES = ("ffi", "ffl", "ff", "fi", "fl")
 # odd spaces become spaces, soft hyphens go, ligature characters are spelt out
@@ -115,7 +115,7 @@ def hyphen_compounds() -> tuple[frozenset[str], frozenset[str]]:
 @lru_cache(maxsize=1)
 def running_heads() -> re.Pattern:
     raw = resources.files("extractor").joinpath("patterns/running_heads.yml").read_text()
-    return re.compile("|".join(f"(?:{p})" for p in yaml.safe_load(raw)))
+    return re.compile("|".join(f"(?:{p})" for p in load_yaml(raw)))
 
 
 def join_hyphenation(text: str) -> str:

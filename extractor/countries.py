@@ -9,7 +9,8 @@ from functools import lru_cache
 from importlib import resources
 
 import pycountry
-import yaml
+
+from .yamlio import load_yaml
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def _table() -> tuple[dict[str, Country], dict[str, Country]]:
         for variant in {c.name, name, getattr(c, "official_name", c.name)}:
             by_key.setdefault(_key(variant), country)
     raw = resources.files("extractor").joinpath("patterns/countries.yml").read_text()
-    for entry in yaml.safe_load(raw):
+    for entry in load_yaml(raw):
         country = Country(entry["code"], entry["name"], bool(entry.get("other_area")))
         by_code[country.code] = country
         for alias in [entry["name"], *entry.get("aliases", [])]:

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import nlp
 from .model import Block, Development, LoadedDocument
+from .yamlio import load_yaml
 
 if not Doc.has_extension("events"):
     Doc.set_extension("events", default=None)
@@ -96,7 +96,7 @@ class Rules:
 @lru_cache(maxsize=1)
 def rules() -> Rules:
     raw = resources.files("extractor").joinpath("patterns/developments.yml").read_text("utf-8")
-    data = yaml.safe_load(raw)
+    data = load_yaml(raw)
 
     def rx(pattern: str) -> re.Pattern:
         return re.compile(pattern, re.I)

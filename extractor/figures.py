@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
 from . import nlp, scores
 from .model import Block, Figure, LoadedDocument
+from .yamlio import load_yaml
 
 _INT = r"(?:\d{1,3}(?:,\d{3})+|\d+)"
 _NUM = rf"{_INT}(?:\.\d+)?"
@@ -79,7 +78,7 @@ class Quantity:
 @lru_cache(maxsize=1)
 def rules() -> dict:
     raw = resources.files("extractor").joinpath("patterns/figures.yml").read_text()
-    data = yaml.safe_load(raw)
+    data = load_yaml(raw)
     macros = data["macros"]
 
     def compile_(pattern: str) -> re.Pattern:

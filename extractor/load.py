@@ -13,11 +13,10 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
 from . import clean, pdf
 from .errors import UnreadableDocument, UnsupportedContentType
 from .model import Block, LoadedDocument, Page
+from .yamlio import load_yaml
 
 HTML = "text/html"
 PDF = "application/pdf"
@@ -304,7 +303,7 @@ def _is_hard_wrapped(lines: list[str]) -> bool:
 @lru_cache(maxsize=1)
 def _chrome_texts() -> tuple[re.Pattern, ...]:
     raw = resources.files("extractor").joinpath("patterns/chrome.yml").read_text()
-    return tuple(re.compile(rf"^(?:{p})$", re.I) for p in yaml.safe_load(raw)["blocks"])
+    return tuple(re.compile(rf"^(?:{p})$", re.I) for p in load_yaml(raw)["blocks"])
 
 
 def is_chrome_text(text: str) -> bool:

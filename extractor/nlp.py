@@ -18,11 +18,12 @@ from functools import lru_cache
 from importlib import resources
 
 import spacy
-import yaml
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+
+from .yamlio import load_yaml
 
 if not Doc.has_extension("topics"):
     Doc.set_extension("topics", default=None)
@@ -54,7 +55,7 @@ def normalise(text: str) -> str:
 @lru_cache(maxsize=1)
 def topic_rules() -> dict:
     raw = resources.files("extractor").joinpath("patterns/topics.yml").read_text("utf-8")
-    data = yaml.safe_load(raw)
+    data = load_yaml(raw)
     ids = [rule["id"] for rule in data["rules"]]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:

@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
 from .model import Block, Figure
+from .yamlio import load_yaml
 
 _SCORE = r"\d{1,2}(?:\.\d{1,2})?"
 _ROW = re.compile(rf"^(?P<label>.*?[A-Za-z)%])\s*:?\s+(?P<s1>{_SCORE})(?:\s+(?P<s2>{_SCORE}))?\s*$")
@@ -48,7 +47,7 @@ _END = re.compile(
 @lru_cache(maxsize=1)
 def config() -> dict:
     raw = resources.files("extractor").joinpath("patterns/criteria.yml").read_text()
-    return yaml.safe_load(raw)
+    return load_yaml(raw)
 
 
 def _norm(label: str) -> str:

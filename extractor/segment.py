@@ -11,10 +11,9 @@ from functools import lru_cache
 from importlib import resources
 from urllib.parse import urlparse
 
-import yaml
-
 from . import countries
 from .model import Block, DocumentMeta, LoadedDocument, Section
+from .yamlio import load_yaml
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _DOWNLOAD = re.compile(
@@ -66,7 +65,7 @@ def series_for_report(name: str) -> str:
 def _heading_patterns() -> list[tuple[str, re.Pattern]]:
     raw = resources.files("extractor").joinpath("patterns/sections.yml").read_text()
     out = []
-    for name, patterns in yaml.safe_load(raw).items():
+    for name, patterns in load_yaml(raw).items():
         for pattern in patterns:
             out.append((name, re.compile(rf"^(?:{pattern})\s*:?$", re.I)))
     return out
