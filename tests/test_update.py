@@ -318,3 +318,54 @@ def test_datasette_answers_every_request_while_an_update_swaps_the_database(site
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_the_change_report_is_posted_to_the_webhook(site, tmp_path, httpserver):
+    import json
+
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    report = _update(site, tmp_path, notify=httpserver.url_for("/hook"))
+    assert report.notification == "sent"
+    ((request, _),) = httpserver.log
+    body = json.loads(request.data)
+    assert body["outcome"] == "completed" and body["changed"] is True
+    assert len(body["new_documents"]) == len(report.new_documents)
+
+
+def test_a_failing_webhook_never_fails_the_update(site, tmp_path, httpserver):
+    httpserver.expect_request("/hook", method="POST").respond_with_data("down", status=503)
+    report = _update(site, tmp_path, notify=httpserver.url_for("/hook"))
+    assert report.outcome == "completed" and report.exit_code == 0
+    assert report.notification == "failed: HTTP 503"
+    assert len(httpserver.log) == 3  # bounded retries
+
+
+def test_update_json_output_and_exit_code_from_the_command_line(site, tmp_path):
+    import json
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tracker",
+            "update",
+            "--source",
+            "mine-action-review",
+            "--base-url",
+            site.url,
+            "--corpus",
+            str(tmp_path / "corpus"),
+            "--db",
+            str(tmp_path / "tracker.db"),
+            "--delay",
+            "0",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["outcome"] == "completed" and report["exit_code"] == 0
+    assert report["new_documents"] and report["changed"] is True

@@ -325,7 +325,13 @@ def status(country, db_path, as_json) -> None:
     type=click.Choice(["mine-action-review", "monitor", "wayback"]),
     help="Update only from this source (repeatable). Default: all.",
 )
-@click.option("--base-url", help="Point the (single) source at a mirror.")
+@click.option(
+    "--base-url",
+    "base_urls",
+    multiple=True,
+    metavar="[NAME=]URL",
+    help="Point a source at a mirror (repeatable; a bare URL needs exactly one --source).",
+)
 @click.option(
     "--corpus", "corpus_dir", default="corpus", show_default=True, type=click.Path(file_okay=False)
 )
@@ -340,7 +346,7 @@ def status(country, db_path, as_json) -> None:
 )
 @click.option("--notify", metavar="URL", help="POST the JSON change report to this webhook.")
 @click.option("--json", "as_json", is_flag=True, help="Print the change report as JSON.")
-def update(sources, base_url, corpus_dir, db_path, workers, delay, notify, as_json) -> None:
+def update(sources, base_urls, corpus_dir, db_path, workers, delay, notify, as_json) -> None:
     """Crawl, rebuild, and report what changed since the previous update.
 
     \b
@@ -356,16 +362,16 @@ def update(sources, base_url, corpus_dir, db_path, workers, delay, notify, as_js
     Example:
       tracker update --json --notify https://hooks.example.org/mine-action
     """
+    from .errors import SettingsError
     from .settings import CrawlSettings
-    from .sources import load_sources
+    from .sources import load_sources, with_base_urls
     from .update import format_report, run_update
 
     names = list(sources) or ["mine-action-review", "monitor", "wayback"]
-    defs = load_sources()
-    if base_url:
-        if len(names) != 1:
-            fail("--base-url", "give exactly one --source with --base-url", ExitCode.USAGE)
-        defs[names[0]] = defs[names[0]].with_base_url(base_url)
+    try:
+        defs = with_base_urls(load_sources(), names, list(base_urls))
+    except SettingsError as exc:
+        fail("--base-url", str(exc), ExitCode.USAGE)
     report = run_update(
         corpus_dir, db_path, defs, names, CrawlSettings(delay=delay), workers=workers, notify=notify
     )
