@@ -67,9 +67,9 @@ def all_countries() -> list[Country]:
     return sorted(set(_table()[1].values()), key=lambda c: c.code)
 
 
-def find_in_text(text: str, limit: int = 400) -> Country | None:
+def find_in_text(text: str, limit: int = 400, clear_lead: bool = False) -> Country | None:
     """The country a text is about: the most often named known country in its opening
-    (ties go to the one named first)."""
+    (ties go to the one named first; with ``clear_lead``, a tie means no country)."""
     by_key, _ = _table()
     head = f" {_key(text[:limit])} "
     scores: dict[str, tuple[int, int, Country]] = {}
@@ -86,4 +86,7 @@ def find_in_text(text: str, limit: int = 400) -> Country | None:
             scores[country.code] = (-count, pos, country)
     if not scores:
         return None
-    return min(scores.values(), key=lambda s: (s[0], s[1]))[2]
+    ranked = sorted(scores.values(), key=lambda s: (s[0], s[1]))
+    if clear_lead and len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
+        return None
+    return ranked[0][2]

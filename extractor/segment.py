@@ -170,10 +170,38 @@ def _set_country(meta, doc, text, overrides, mar, monitor, archive, download) ->
         free_text = rule in ("text:opening", "text:body")
         found = countries.lookup(candidate) if not free_text else None
         if found is None and (free_text or rule == "text:title"):
-            found = countries.find_in_text(candidate, limit=len(candidate))
+            # a listing page names several countries equally and is about none of them
+            lead = free_text and not _looks_like_report(doc)
+            found = countries.find_in_text(candidate, limit=len(candidate), clear_lead=lead)
         if found:
             meta.country, meta.country_code = found.name, found.code
             meta.rules["country"] = meta.rules["country_code"] = rule
+
+
+_REPORT_SECTIONS = frozenset(
+    {
+        "recommendations",
+        "key_developments",
+        "performance",
+        "performance_commentary",
+        "contamination",
+        "land_release",
+        "treaty_status",
+        "five_year_overview",
+        "key_data",
+    }
+)
+
+
+def _looks_like_report(doc: LoadedDocument) -> bool:
+    """A country report has at least one report section heading (a home page or a list of
+    countries has none): only then may a country named in its text be its country."""
+    return any(
+        heading_name(block.text) in _REPORT_SECTIONS
+        for page in doc.pages
+        for block in page.blocks
+        if block.kind != "bullet"
+    )
 
 
 def _set_year(meta, text, setv, title_report, monitor, archive, snapshot_year) -> None:

@@ -189,3 +189,21 @@ def test_a_heading_glued_to_its_paragraph_opens_the_section():
         ("key_developments", ["In 2018, Testland adopted a strategy."]),
         ("recommendations", []),
     ]
+
+
+def test_a_listing_page_is_about_no_country():
+    """Regression: the sample site's home page (a list of country links) was filed as a
+    Cambodia report because Cambodia is the first country it names."""
+    from extractor.load import load_bytes
+    from extractor.segment import metadata
+
+    html = (
+        b"<html><head><title>Mine Action Review</title></head><body><main>"
+        b"<h1>Mine Action Review</h1><p>A test listing page written for the tracker.</p>"
+        b"<h2>Countries</h2><ul><li><a href='/country/cambodia'>Cambodia</a></li>"
+        b"<li><a href='/country/lebanon'>Lebanon</a></li></ul></main></body></html>"
+    )
+    meta = metadata(load_bytes(html, "text/html", url="https://www.mineactionreview.org/"))
+    assert meta.country_code is None and "country" not in meta.rules
+    page = html.replace(b"<h2>Countries</h2>", b"<h2>Key Developments</h2><p>Cambodia did.</p>")
+    assert metadata(load_bytes(page, "text/html")).country_code == "KHM"
