@@ -42,6 +42,27 @@ def _update(site, tmp_path, **kwargs):
     )
 
 
+def _update_command(site, tmp_path) -> list[str]:
+    """`tracker update` of the sample site, as a scheduler would run it."""
+    corpus, db = str(tmp_path / "corpus"), str(tmp_path / "tracker.db")
+    return [
+        sys.executable,
+        "-m",
+        "tracker",
+        "update",
+        "--source",
+        "mine-action-review",
+        "--base-url",
+        site.url,
+        "--corpus",
+        corpus,
+        "--db",
+        db,
+        "--delay",
+        "0",
+    ]
+
+
 def _rows(db_path, table):
     conn = sqlite3.connect(db_path)
     try:
@@ -142,22 +163,7 @@ def test_a_concurrent_update_exits_with_its_code(site, tmp_path):
     lock.acquire()
     try:
         result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "tracker",
-                "update",
-                "--source",
-                "mine-action-review",
-                "--base-url",
-                site.url,
-                "--corpus",
-                str(tmp_path / "corpus"),
-                "--db",
-                str(tmp_path / "tracker.db"),
-                "--delay",
-                "0",
-            ],
+            _update_command(site, tmp_path),
             capture_output=True,
             text=True,
             timeout=120,
@@ -344,23 +350,7 @@ def test_update_json_output_and_exit_code_from_the_command_line(site, tmp_path):
     import json
 
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tracker",
-            "update",
-            "--source",
-            "mine-action-review",
-            "--base-url",
-            site.url,
-            "--corpus",
-            str(tmp_path / "corpus"),
-            "--db",
-            str(tmp_path / "tracker.db"),
-            "--delay",
-            "0",
-            "--json",
-        ],
+        [*_update_command(site, tmp_path), "--json"],
         capture_output=True,
         text=True,
         timeout=300,

@@ -23,6 +23,25 @@ def fail(subject: str, cause: str, code: int = ExitCode.ERROR) -> None:
     sys.exit(int(code))
 
 
+def source_options(command):
+    """--source and --base-url, shared by `crawl` and `update`."""
+    command = click.option(
+        "--base-url",
+        "base_urls",
+        multiple=True,
+        metavar="[NAME=]URL",
+        help="Point a source at a mirror, e.g. http://127.0.0.1:8000 (with one --source) "
+        "or wayback=http://127.0.0.1:8001 (repeatable).",
+    )(command)
+    return click.option(
+        "--source",
+        "sources",
+        multiple=True,
+        type=click.Choice(["mine-action-review", "monitor", "wayback"]),
+        help="Only this source (repeatable). Default: all.",
+    )(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tracker")
 def cli() -> None:
@@ -42,21 +61,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option(
-    "--source",
-    "sources",
-    multiple=True,
-    type=click.Choice(["mine-action-review", "monitor", "wayback"]),
-    help="Crawl only this source (repeatable). Default: all.",
-)
-@click.option(
-    "--base-url",
-    "base_urls",
-    multiple=True,
-    metavar="[NAME=]URL",
-    help="Point a source at a mirror, e.g. http://127.0.0.1:8000 (with one --source) "
-    "or wayback=http://127.0.0.1:8001 (repeatable).",
-)
+@source_options
 @click.option(
     "--corpus",
     "corpus_dir",
@@ -318,20 +323,7 @@ def status(country, db_path, as_json) -> None:
 
 
 @cli.command()
-@click.option(
-    "--source",
-    "sources",
-    multiple=True,
-    type=click.Choice(["mine-action-review", "monitor", "wayback"]),
-    help="Update only from this source (repeatable). Default: all.",
-)
-@click.option(
-    "--base-url",
-    "base_urls",
-    multiple=True,
-    metavar="[NAME=]URL",
-    help="Point a source at a mirror (repeatable; a bare URL needs exactly one --source).",
-)
+@source_options
 @click.option(
     "--corpus", "corpus_dir", default="corpus", show_default=True, type=click.Path(file_okay=False)
 )
