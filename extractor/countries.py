@@ -63,6 +63,16 @@ def lookup(text: str | None) -> Country | None:
     return by_key.get(key)
 
 
+def aliases() -> dict[str, list[str]]:
+    """Country code -> the normalised names it is known by, other than its own name."""
+    by_key, by_code = _table()
+    out: dict[str, list[str]] = {}
+    for key, country in by_key.items():
+        if key != _key(by_code[country.code].name):
+            out.setdefault(country.code, []).append(key)
+    return {code: sorted(names) for code, names in out.items()}
+
+
 def all_countries() -> list[Country]:
     return sorted(set(_table()[1].values()), key=lambda c: c.code)
 

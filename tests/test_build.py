@@ -100,7 +100,7 @@ def test_second_build_of_an_unchanged_corpus_changes_nothing(tmp_path, fixtures,
     digest, mtime = _sha(db_path), db_path.stat().st_mtime_ns
 
     touched = []
-    for name in ("_extract_one", "_read_cache", "_write", "_full", "_incremental"):
+    for name in ("_extract_one", "_read_cache", "write_database", "_full", "_incremental"):
         real = getattr(build_mod, name)
         monkeypatch.setattr(
             build_mod, name, lambda *a, _n=name, _r=real, **k: touched.append(_n) or _r(*a, **k)

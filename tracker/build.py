@@ -38,7 +38,7 @@ from extractor.pipeline import EXTRACTOR_VERSION, extract_path
 
 from . import changes as changes_mod
 from . import incremental, rows, store
-from .corpus import Corpus, Sidecar, now_iso
+from .corpus import Corpus, Sidecar, fsync_dir, now_iso
 from .errors import BuildFailed
 from .sources import load_sources
 
@@ -332,7 +332,7 @@ def _full(corpus, target, sidecars, sources, workers, progress, report, build_ro
                 store.insert(db, table, new[table])
         store.finish(db)
 
-    _write(target, load)
+    write_database(target, load)
 
 
 def assemble(
@@ -346,8 +346,7 @@ def assemble(
     new = rows.empty()
     new["sources"], new["series"] = rows.sources(sources), list(store.SERIES)
     new["countries"] = rows.countries()
-    new["crawl_runs"], new["fetches"] = rows.crawl_log(corpus)
-    new["update_runs"] = rows.update_log(corpus)
+    new.update(rows.state_log(corpus))
     publisher, version = _publisher(sources), extractor_version()
     for side in sidecars:
         data = results.get(side.sha256) or {"error": "not extracted"}
@@ -376,7 +375,8 @@ def _incremental(
             errors[side.sha256] = data["error"]
         rows.document(side, data, publisher, version, new)
     report.failed = [(s.url, errors[s.sha256]) for s in sidecars if s.sha256 in errors]
-    runs, fetches = rows.crawl_log(corpus)
+    log = rows.state_log(corpus)
+    runs, fetches = log["crawl_runs"], log["fetches"]
 
     def load(db: sqlite_utils.Database) -> None:
         with db.conn:
@@ -395,7 +395,7 @@ def _incremental(
             )
         report.counts = {t: db[t].count for t in store.TABLES}
 
-    _write(target, load, copy_from=target)
+    write_database(target, load, copy_from=target)
 
 
 def _build_row(build_id: int, report: BuildReport, extra: dict) -> dict:
@@ -414,11 +414,12 @@ def _build_row(build_id: int, report: BuildReport, extra: dict) -> dict:
     }
 
 
-def _write(
+def write_database(
     target: Path, fill: Callable[[sqlite_utils.Database], None], copy_from: Path | None = None
 ) -> None:
-    """A temporary file beside the target (a copy of ``copy_from``, or empty), filled,
-    fsynced and renamed into place; removed if anything fails."""
+    """The one way a database file is replaced: a temporary file beside the target (a copy
+    of ``copy_from``, or empty), filled, fsynced and renamed into place; removed if anything
+    fails. A reader of the old file never sees a half-written one."""
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -429,18 +430,10 @@ def _write(
         fill(db)
         store.close_durably(db, tmp)
         os.replace(tmp, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _distinct(sidecars: list[Sidecar]) -> list[Sidecar]:

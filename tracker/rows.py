@@ -72,51 +72,37 @@ def sources(defs: dict) -> list[dict]:
 
 
 def countries() -> list[dict]:
-    from extractor.countries import _key, _table  # the alias table itself
-
-    aliases: dict[str, list[str]] = {}
-    for key, country in _table()[0].items():
-        aliases.setdefault(country.code, []).append(key)
+    known = country_table.aliases()
     return [
         {
             "code": c.code,
             "name": c.name,
             "other_area": int(c.other_area),
-            "aliases": store.dumps(sorted(a for a in aliases.get(c.code, []) if a != _key(c.name))),
+            "aliases": store.dumps(known.get(c.code, [])),
         }
         for c in country_table.all_countries()
     ]
 
 
-def crawl_log(corpus: Corpus) -> tuple[list[dict], list[dict]]:
-    """The crawler's run log (crawl_runs, fetches) from the corpus's crawl.db."""
-    state = corpus.root / "crawl.db"
-    if not state.exists():
-        return [], []
-    crawl_db = sqlite_utils.Database(state)
-    try:
-        names = crawl_db.table_names()
-        runs = (
-            list(crawl_db["crawl_runs"].rows_where(order_by="id")) if "crawl_runs" in names else []
-        )
-        fetches = list(crawl_db["fetches"].rows_where(order_by="id")) if "fetches" in names else []
-    finally:
-        crawl_db.close()
-    return runs, fetches
+STATE_LOGS = ("crawl_runs", "fetches", "update_runs")
 
 
-def update_log(corpus: Corpus) -> list[dict]:
-    """The `tracker update` run log (update_runs) from the corpus's crawl.db."""
+def state_log(corpus: Corpus) -> dict[str, list[dict]]:
+    """The run logs the corpus keeps in crawl.db (crawl_runs, fetches, update_runs), each
+    ordered by id; a table not there yet is an empty list."""
+    out: dict[str, list[dict]] = {table: [] for table in STATE_LOGS}
     state = corpus.root / "crawl.db"
     if not state.exists():
-        return []
+        return out
     state_db = sqlite_utils.Database(state)
     try:
-        if "update_runs" not in state_db.table_names():
-            return []
-        return list(state_db["update_runs"].rows_where(order_by="id"))
+        names = set(state_db.table_names())
+        for table in STATE_LOGS:
+            if table in names:
+                out[table] = list(state_db[table].rows_where(order_by="id"))
     finally:
         state_db.close()
+    return out
 
 
 def document(

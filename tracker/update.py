@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import fcntl
 import os
-import shutil
 import sqlite3
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -31,6 +29,7 @@ from . import build as build_mod
 from . import crawl as crawl_mod
 from .corpus import Corpus, now_iso
 from .errors import BuildFailed, CorpusLocked, ExitCode, SourceUnreachable, TrackerError
+from .rows import state_log
 from .settings import CrawlSettings
 from .sources import Source
 
@@ -112,7 +111,7 @@ class UpdateLock:
 
 
 def _log_run(corpus: Corpus, report: UpdateReport, run_id: int | None) -> int:
-    db = sqlite_utils.Database(corpus.root / "crawl.db")
+    db = corpus.state_db()
     row = {
         "started": report.started,
         "finished": report.finished,
@@ -138,33 +137,22 @@ def _log_run(corpus: Corpus, report: UpdateReport, run_id: int | None) -> int:
 
 def publish_run_log(corpus: Corpus, db_path: str) -> bool:
     """Copy the update run log into the database, so the site can say when it was last
-    updated. Written to a copy that replaces the file atomically (the data rows are
-    untouched); returns False when there is no database yet."""
+    updated: the build's own atomic replace of a copy (the data rows are untouched).
+    Returns False when there is no database yet."""
     target = Path(db_path)
     if not target.exists():
         return False
-    state = sqlite_utils.Database(corpus.root / "crawl.db")
-    try:
-        runs = list(state["update_runs"].rows_where(order_by="id"))
-    finally:
-        state.close()
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".log", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        shutil.copyfile(target, tmp)
-        db = sqlite_utils.Database(tmp)
+    runs = state_log(corpus)["update_runs"]
+
+    def fill(db: sqlite_utils.Database) -> None:
+        columns = {c.name for c in db["update_runs"].columns}
         with db.conn:
             db.execute("delete from update_runs")
-            columns = {c.name for c in db["update_runs"].columns}
             db["update_runs"].insert_all(
-                [{k: v for k, v in run.items() if k in columns} for run in runs]
+                [{k: v for k, v in r.items() if k in columns} for r in runs]
             )
-        db.close()
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+
+    build_mod.write_database(target, fill, copy_from=target)
     return True
 
 
