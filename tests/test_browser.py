@@ -5,17 +5,16 @@ Each test saves a screenshot to screenshots/ (the README shows them)."""
 
 from __future__ import annotations
 
-import socket
 import sqlite3
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 import yaml
 
 from tests.site_fixture import sample_database
 from tracker import serve
+
+from .net import free_port, wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "screenshots"
@@ -41,12 +40,6 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory) -> Path:
     return sample_database(tmp_path_factory.mktemp("published"))
@@ -58,17 +51,7 @@ def server(sample_db):
     port = free_port()
     proc = serve.start(str(sample_db), "127.0.0.1", port)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(url + "/", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"tracker serve did not start (exit code {proc.poll()})")
-        time.sleep(0.2)
+    wait_until_serving(url + "/", proc)
     yield url
     proc.terminate()
     proc.wait(timeout=10)

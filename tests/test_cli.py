@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from tracker.cli import cli
+
+from .net import free_port
 
 COMMANDS = ["crawl", "extract", "build", "serve", "add", "status", "demo"]
 
@@ -39,14 +40,8 @@ def test_python_dash_m_tracker_works():
     assert out.stdout.startswith("tracker, version")
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_crawl_fails_fast_with_one_line_error_naming_the_host(tmp_path):
-    port = _closed_port()
+    port = free_port()
     started = time.monotonic()
     result = subprocess.run(
         [

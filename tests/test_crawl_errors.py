@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import socket
 import threading
 import time
 
@@ -19,6 +18,7 @@ from tracker.settings import CrawlSettings
 from tracker.sources import Source, load_sources
 
 from .mirror import Mirror, country_page
+from .net import free_port
 from .test_crawl import FAST, stored
 
 PAGE = country_page("chad")
@@ -262,16 +262,10 @@ def test_a_missing_page_is_recorded_but_is_not_a_failure(tmp_path, server):
 # -- hosts that never answer -----------------------------------------------------------------
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_an_unreachable_source_does_not_stop_a_reachable_one(tmp_path, server):
     server.expect_request("/country/chad").respond_with_data(PAGE, content_type="text/html")
     mar = mar_at(server.url_for("/").rstrip("/"), "/country/chad")
-    monitor = load_sources()["monitor"].with_base_url(f"http://127.0.0.1:{_closed_port()}")
+    monitor = load_sources()["monitor"].with_base_url(f"http://127.0.0.1:{free_port()}")
     monitor.countries = ["chad", "lebanon"]
     report = run(
         str(tmp_path),
@@ -287,7 +281,7 @@ def test_an_unreachable_source_does_not_stop_a_reachable_one(tmp_path, server):
 
 
 def test_nothing_reachable_raises_and_records_the_run(tmp_path):
-    source = mar_at(f"http://127.0.0.1:{_closed_port()}", "/")
+    source = mar_at(f"http://127.0.0.1:{free_port()}", "/")
     with pytest.raises(SourceUnreachable, match=r"^could not reach any source: 127\.0\.0\.1:"):
         run(str(tmp_path), {source.name: source}, [source.name], CrawlSettings(**FAST))
     (row,) = Corpus(tmp_path).state_db()["crawl_runs"].rows

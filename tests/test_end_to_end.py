@@ -10,6 +10,8 @@ import pytest
 from tracker import demo
 from tracker.serve import make_datasette
 
+from .net import free_port, wait_until_serving
+
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
@@ -95,16 +97,12 @@ def test_demo_command_no_serve_prints_what_was_built(tmp_path):
 
 
 def test_demo_serves_a_datasette_page_listing_the_documents(tmp_path):
-    import socket
     import subprocess
     import sys
-    import time
 
     import httpx
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -121,17 +119,8 @@ def test_demo_serves_a_datasette_page_listing_the_documents(tmp_path):
         text=True,
     )
     try:
-        deadline = time.monotonic() + 120
-        page = None
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                page = httpx.get(f"http://127.0.0.1:{port}/tracker/documents", timeout=2)
-                if page.status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        assert page is not None and page.status_code == 200, proc.stderr.read()
+        page = wait_until_serving(f"http://127.0.0.1:{port}/tracker/documents", proc, 120)
+        assert page is not None and page.status_code == 200
         assert "/country/cambodia" in page.text
         data = httpx.get(f"http://127.0.0.1:{port}/tracker/documents.json?_shape=array").json()
         assert len(data) > 0

@@ -13,6 +13,8 @@ from tracker.sample_site.content import load as load_content
 from tracker.settings import CrawlSettings
 from tracker.update import UpdateLock, format_report, run_update
 
+from .net import free_port, wait_until_serving
+
 NAMES = ["mine-action-review", "wayback"]
 DATA_TABLES = (
     "documents",
@@ -261,16 +263,12 @@ def test_the_status_feed_shows_the_new_editions_changes(site, tmp_path):
 
 
 def test_datasette_answers_every_request_while_an_update_swaps_the_database(site, tmp_path):
-    import socket
     import threading
-    import time
 
     import httpx
 
     _update(site, tmp_path)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen(
         [
             sys.executable,
@@ -287,13 +285,7 @@ def test_datasette_answers_every_request_while_an_update_swaps_the_database(site
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/tracker.json", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+        wait_until_serving(f"{base}/tracker.json", server)
         statuses: list[int | str] = []
         stop = threading.Event()
 
