@@ -108,37 +108,78 @@ def _writer_alive(name: str) -> bool:
     return True
 
 
+class LockHeld(Exception):
+    """The lock is held by a live process; ``holder`` is what its lock file says."""
+
+    def __init__(self, holder: str):
+        super().__init__(holder)
+        self.holder = holder
+
+
+class FileLock:
+    """An exclusive, non-blocking flock on a file that names its holder ("pid start-time").
+
+    The kernel releases the lock when its holder dies, so a killed run never blocks the
+    next one; the file it left naming itself is reported by ``acquire`` as a stale lock."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._fh = None
+
+    def acquire(self) -> str | None:
+        """Take the lock. Returns the line a dead holder left (a stale lock), else None.
+        Raises LockHeld when a live process holds it, OSError when the file cannot be made."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path, "a+")
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            fh.seek(0)
+            holder = fh.read().strip()
+            fh.close()
+            raise LockHeld(holder) from exc
+        fh.seek(0)
+        previous = fh.read().strip()
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"{os.getpid()} {now_iso()}\n")
+        fh.flush()
+        self._fh = fh
+        return previous or None
+
+    def release(self) -> None:
+        if self._fh is not None:
+            self._fh.seek(0)
+            self._fh.truncate()
+            self._fh.flush()
+            fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
+            self._fh.close()
+            self._fh = None
+
+
 class Corpus:
     def __init__(self, root: str | Path):
         self.root = Path(root)
-        self._lock_fh = None
+        self._lock: FileLock | None = None
 
     # -- locking -----------------------------------------------------------------
     def lock(self, name: str = "crawl") -> None:
         """Take the corpus lock; a second crawl on the same corpus refuses."""
+        lock = FileLock(self.root / f".{name}.lock")
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            fh = open(self.root / f".{name}.lock", "a+")
-        except OSError as exc:
-            raise CorpusNotWritable(f"{self.root}: {exc.strerror or exc}") from exc
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            fh.close()
+            lock.acquire()
+        except LockHeld as exc:
             raise CorpusLocked(
                 f"{self.root}: another {name} is running on this corpus (lock held)"
             ) from exc
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"{os.getpid()}\n")
-        fh.flush()
-        self._lock_fh = fh
+        except OSError as exc:
+            raise CorpusNotWritable(f"{self.root}: {exc.strerror or exc}") from exc
+        self._lock = lock
 
     def unlock(self) -> None:
-        if self._lock_fh is not None:
-            fcntl.flock(self._lock_fh.fileno(), fcntl.LOCK_UN)
-            self._lock_fh.close()
-            self._lock_fh = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     @property
     def tmp_dir(self) -> Path:

@@ -13,8 +13,6 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
 import sqlite3
 import time
 from collections.abc import Callable
@@ -27,7 +25,7 @@ import sqlite_utils
 from . import USER_AGENT
 from . import build as build_mod
 from . import crawl as crawl_mod
-from .corpus import Corpus, now_iso
+from .corpus import Corpus, FileLock, LockHeld, now_iso
 from .errors import BuildFailed, CorpusLocked, ExitCode, SourceUnreachable, TrackerError
 from .rows import state_log
 from .settings import CrawlSettings
@@ -73,41 +71,11 @@ class UpdateReport:
         return data
 
 
-class UpdateLock:
-    """An exclusive, non-blocking lock on the corpus for the length of an update."""
+class UpdateLock(FileLock):
+    """The lock that keeps two updates of one corpus apart."""
 
     def __init__(self, corpus_dir: str | Path):
-        self.path = Path(corpus_dir) / ".update.lock"
-        self.fh = None
-        self.stale: str | None = None
-
-    def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        previous = self.path.read_text().strip() if self.path.exists() else ""
-        fh = open(self.path, "a+")
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            fh.close()
-            holder = f" (pid {previous.split()[0]})" if previous else ""
-            raise CorpusLocked(f"another update is running on this corpus{holder}") from exc
-        if previous:
-            # the file names a run that no longer holds the lock: it was killed
-            self.stale = f"stale lock of pid {previous.split()[0]} cleared"
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"{os.getpid()} {now_iso()}\n")
-        fh.flush()
-        self.fh = fh
-
-    def release(self) -> None:
-        if self.fh is not None:
-            self.fh.seek(0)
-            self.fh.truncate()
-            self.fh.flush()
-            fcntl.flock(self.fh.fileno(), fcntl.LOCK_UN)
-            self.fh.close()
-            self.fh = None
+        super().__init__(Path(corpus_dir) / ".update.lock")
 
 
 def _log_run(corpus: Corpus, report: UpdateReport, run_id: int | None) -> int:
@@ -170,13 +138,16 @@ def run_update(
     corpus = Corpus(corpus_dir)
     lock = UpdateLock(corpus_dir)
     try:
-        lock.acquire()
-    except CorpusLocked as exc:
-        report.outcome, report.exit_code, report.error = "locked", int(exc.exit_code), str(exc)
+        stale = lock.acquire()
+    except LockHeld as exc:
+        holder = f" (pid {exc.holder.split()[0]})" if exc.holder else ""
+        report.outcome, report.exit_code = "locked", int(ExitCode.LOCKED)
+        report.error = f"another update is running on this corpus{holder}"
         report.finished = now_iso()
         return report
     try:
-        report.stale_lock_cleared = lock.stale
+        if stale:  # the file names a run that died holding the lock
+            report.stale_lock_cleared = f"stale lock of pid {stale.split()[0]} cleared"
         run_id = _log_run(corpus, report, None)
         try:
             crawled = crawl_mod.run(corpus_dir, sources, names, settings, progress=progress)
