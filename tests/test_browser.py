@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from playwright.sync_api import expect
 
 from tests.site_fixture import sample_database
 from tracker import serve
@@ -196,7 +197,8 @@ def test_figure_row_page_has_source_link_and_citation(page, sample_db):
     assert "(retrieved " in text
     page.screenshot("figure")
     tab.get_by_role("button", name="Copy citation").click()
-    assert tab.locator("button[data-copy]").inner_text() == "Copied"
+    # the clipboard write resolves asynchronously: wait for the label to change
+    expect(tab.locator("button[data-copy]")).to_have_text("Copied")
     page.check_clean()
 
 
