@@ -8,10 +8,12 @@ country. So the copy gets
 1. the rows of removed documents deleted and those of new documents inserted (their
    full-text entries too: FTS5 'delete' commands and inserts, no rebuild);
 2. for every country a new or removed document belongs to: its threads, statuses,
-   links, treaty statuses and the follow-up columns of its recommendations and
-   documents computed again from all its rows;
-3. the crawl log replaced, and what changed (``changes.diff``) found among those
-   countries' rows before and after.
+   links and the follow-up columns of its recommendations and documents computed
+   again from all its rows (a development in one edition can be the evidence for a
+   thread of another series); the treaty status of the (country, report year) of
+   those documents' editions, the only ones whose documents changed;
+3. the crawl log replaced, and what changed (``changes.diff``) found by comparing,
+   before and after, only the rows a change can be in (:class:`Scope`).
 
 The result has the same rows as a full build of the same corpus (a test compares them).
 """
@@ -87,18 +89,94 @@ def _country_filter(countries: set[str | None], column: str = "country_code") ->
     return "(" + (" or ".join(parts) or "0") + ")", codes
 
 
-def _snapshot(db: sqlite_utils.Database, countries: set[str | None]) -> dict[str, list[dict]]:
-    """The rows the diff compares (the columns it reads), for these countries."""
+@dataclass(frozen=True)
+class Scope:
+    """The rows a change can be in, fixed before the update so that the snapshots before
+    and after it compare the same rows.
+
+    - documents, recommendations: those of the editions (country, series, report year)
+      a new or removed document belongs to; which document of an edition is canonical
+      (``duplicate_of``) depends on that edition's documents only;
+    - figures: every figure of the (country, series, metric, criterion, year) keys that a
+      figure of those editions has, before or after (the latest edition reporting a key
+      can be another edition), and the documents they are in;
+    - threads, statuses: those of the countries touched (all recomputed)."""
+
+    countries: frozenset
+    editions: frozenset
+    figure_keys: frozenset
+
+
+_FIGURE_KEY = ("country_code", "series", "metric", "criterion", "year")
+
+
+def _edition(d: dict) -> tuple:
+    return (d["country_code"], d["series"], d["report_year"])
+
+
+def _scope(db: sqlite_utils.Database, new: dict[str, list[dict]], gone: list[dict]) -> Scope:
+    countries = {d["country_code"] for d in new["documents"]} | {d["country_code"] for d in gone}
+    editions = {_edition(d) for d in new["documents"]} | {_edition(d) for d in gone}
+    ids = [d["id"] for d in _edition_documents(db, countries, editions, ["id"])]
+    keys = {tuple(f[c] for c in _FIGURE_KEY) for f in new.get("figures", [])}
+    keys |= {tuple(f.values()) for f in _in(db, "figures", "document_id", ids, _cols(_FIGURE_KEY))}
+    keys = {k for k in keys if k[0] is not None}  # the diff skips figures without a country
+    return Scope(frozenset(countries), frozenset(editions), frozenset(keys))
+
+
+def _cols(columns) -> str:
+    return ", ".join(f"[{c}]" for c in columns)
+
+
+def _edition_documents(
+    db: sqlite_utils.Database, countries: set, editions: set, columns: list[str]
+) -> list[dict]:
+    """``columns`` of the documents of these editions."""
     where, params = _country_filter(countries)
+    added = [c for c in ("country_code", "series", "report_year") if c not in columns]
+    found = _select(db, f"select {_cols([*columns, *added])} from documents where {where}", params)
+    out = [d for d in found if _edition(d) in editions]
+    for d in out:
+        for c in added:
+            del d[c]
+    return out
+
+
+def _figures_of(db: sqlite_utils.Database, keys: frozenset, columns: str) -> list[dict]:
+    """The figures of these (country, series, metric, criterion, year) keys."""
+    if not keys:
+        return []
+    db.execute("create temp table if not exists _figure_keys (country_code, series, metric, "
+               "criterion, year)")  # fmt: skip
+    db.execute("delete from temp._figure_keys")
+    db.conn.executemany(
+        "insert into temp._figure_keys values (?, ?, ?, ?, ?)", sorted(keys, key=repr)
+    )
+    on = " and ".join(
+        f"f.[{c}] = k.[{c}]" if c in ("country_code", "metric") else f"f.[{c}] is k.[{c}]"
+        for c in _FIGURE_KEY
+    )
+    cols = ", ".join(f"f.{c}" for c in columns.split(", "))
+    found = _select(db, f"select distinct {cols} from figures f join temp._figure_keys k on {on}")
+    db.execute("drop table temp._figure_keys")
+    return found
+
+
+def _snapshot(db: sqlite_utils.Database, scope: Scope) -> dict[str, list[dict]]:
+    """The rows the diff compares (the columns it reads) within ``scope``."""
 
     def cols(table: str) -> str:
-        return ", ".join(f"[{c}]" for c in changes_mod.PREVIOUS_COLUMNS[table])
+        return _cols(changes_mod.PREVIOUS_COLUMNS[table])
 
-    docs = _select(db, f"select {cols('documents')} from documents where {where}", params)
-    ids = [d["id"] for d in docs]
-    out = {"documents": docs}
-    for table in ("figures", "recommendations"):
-        out[table] = _in(db, table, "document_id", ids, cols(table))
+    docs = _edition_documents(
+        db, scope.countries, scope.editions, changes_mod.PREVIOUS_COLUMNS["documents"]
+    )
+    out = {"recommendations": _in(db, "recommendations", "document_id", [d["id"] for d in docs],
+                                  cols("recommendations"))}  # fmt: skip
+    out["figures"] = _figures_of(db, scope.figure_keys, cols("figures"))
+    extra = sorted({f["document_id"] for f in out["figures"]} - {d["id"] for d in docs})
+    out["documents"] = docs + _in(db, "documents", "id", extra, cols("documents"))
+    where, params = _country_filter(scope.countries)
     out["threads"] = _select(db, f"select {cols('threads')} from threads where {where}", params)
     thread_ids = [t["id"] for t in out["threads"]]
     out["thread_status"] = _in(db, "thread_status", "thread_id", thread_ids, cols("thread_status"))
@@ -158,8 +236,8 @@ def update(
     returns the changes."""
     removed_ids = sorted(removed)
     gone = _in(db, "documents", "id", removed_ids)
-    countries = {d["country_code"] for d in new["documents"]} | {d["country_code"] for d in gone}
-    before = _snapshot(db, countries)
+    scope = _scope(db, new, gone)
+    before = _snapshot(db, scope)
 
     # 1. documents out and in
     recs_gone = [r["id"] for r in _in(db, "recommendations", "document_id", removed_ids)]
@@ -170,8 +248,8 @@ def update(
     for table in rows.DOCUMENT_TABLES:
         _insert(db, table, new.get(table, []))
 
-    # 2. follow-up and treaty status of the countries touched
-    known = {c for c in countries if c is not None}
+    # 2. follow-up of the countries touched, treaty status of their editions' years
+    known = {c for c in scope.countries if c is not None}
     where, params = _country_filter(known)
     docs = _select(db, f"select * from documents where {where}", params)
     recs = _select(db, f"select * from recommendations where {where}", params)
@@ -181,7 +259,6 @@ def update(
     _delete_in(db, "threads", "id", old_threads)
     for column in ("recommendation_id", "linked_id"):
         _delete_in(db, "recommendation_links", column, [r["id"] for r in recs] + recs_gone)
-    db.execute(f"delete from treaty_status where {where}", params)
     derived = rows.follow_up(docs, recs, devs)
     for table in ("threads", "thread_status", "recommendation_links"):
         _insert(db, table, derived[table])
@@ -197,21 +274,43 @@ def update(
         "update documents set duplicate_of = ? where id = ?",
         [[dup, doc_id] for doc_id, dup in sorted(derived["duplicate_of"].items())],
     )
-    for d in docs:
-        d["duplicate_of"] = derived["duplicate_of"][d["id"]]
-    pages: dict[str, list[str]] = {}
-    for page in _in(db, "document_pages", "document_id", [d["id"] for d in docs]):
-        pages.setdefault(page["document_id"], []).append((page["page"], page["text"]))
-    texts = {k: [t for _, t in sorted(v)] for k, v in pages.items()}
-    _insert(db, "treaty_status", rows.treaty_statuses(docs, texts, devs, recs))
+    _treaty_statuses(db, scope, docs, recs, devs, derived["duplicate_of"])
 
     # 3. the crawl log, and what changed
     db.execute("delete from fetches")
     db.execute("delete from crawl_runs")
     store.insert(db, "crawl_runs", crawl_runs)
     store.insert(db, "fetches", fetches)
-    after = _snapshot(db, countries)
-    known_ids = {d["id"] for d in before["documents"]}
-    wanted = changes_mod.PREVIOUS_COLUMNS["documents"]
-    before["documents"] += [{c: d[c] for c in wanted} for d in gone if d["id"] not in known_ids]
-    return changes_mod.diff(before, after)
+    return changes_mod.diff(before, _snapshot(db, scope))
+
+
+def _treaty_statuses(
+    db: sqlite_utils.Database,
+    scope: Scope,
+    docs: list[dict],
+    recs: list[dict],
+    devs: list[dict],
+    duplicate_of: dict[str, str | None],
+) -> None:
+    """Treaty status of the (country, report year) of the editions touched, from all the
+    documents of that country and year (rows.treaty_statuses)."""
+    years = sorted({(c, y) for c, _, y in scope.editions if c is not None and y is not None})
+    if not years:
+        return
+    docs = [d | {"duplicate_of": duplicate_of[d["id"]]} for d in docs
+            if (d["country_code"], d["report_year"]) in set(years)]  # fmt: skip
+    ids = {d["id"] for d in docs}
+    pages: dict[str, list[tuple[int, str]]] = {}
+    for page in _in(db, "document_pages", "document_id", sorted(ids), "document_id, page, text"):
+        pages.setdefault(page["document_id"], []).append((page["page"], page["text"]))
+    texts = {k: [t for _, t in sorted(v)] for k, v in pages.items()}
+    for i in range(0, len(years), 250):
+        chunk = years[i : i + 250]
+        db.execute(
+            "delete from treaty_status where "
+            + " or ".join("(country_code = ? and report_year = ?)" for _ in chunk),
+            [v for pair in chunk for v in pair],
+        )
+    mine = [r for r in recs if r["document_id"] in ids]
+    _insert(db, "treaty_status", rows.treaty_statuses(docs, texts,
+            [d for d in devs if d["document_id"] in ids], mine))  # fmt: skip
