@@ -419,7 +419,9 @@ def test_incremental_changes_match_a_full_build_round_after_round(tmp_path, monk
         with monkeypatch.context() as m:
             paths = []
             real = build_mod._incremental
-            m.setattr(build_mod, "_incremental", lambda *a, _r=real: paths.append(1) or _r(*a))
+            m.setattr(
+                build_mod, "_incremental", lambda *a, _p=paths, _r=real: _p.append(1) or _r(*a)
+            )
             report = build(str(corpus), str(inc))
             assert paths == [1], change.__name__
         with monkeypatch.context() as m:
