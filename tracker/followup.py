@@ -200,12 +200,38 @@ def topic_overlap(a: tuple[str, ...], b: tuple[str, ...]) -> float | None:
 
 def similarity(a: Rec, b: Rec, settings: FollowupSettings | None = None) -> Score:
     settings = settings or FollowupSettings()
-    text = text_similarity(a.text, b.text)
-    topics = topic_overlap(a.topics, b.topics)
+    return _score(a.text, b.text, a.topics, b.topics, settings.text_weight)
+
+
+@lru_cache(maxsize=65536)  # an ask repeated word for word meets the same texts again
+def _score(
+    text_a: str, text_b: str, topics_a: tuple[str, ...], topics_b: tuple[str, ...], w: float
+) -> Score:
+    text = text_similarity(text_a, text_b)
+    topics = topic_overlap(topics_a, topics_b)
     if topics is None:  # unknown topics neither help nor hurt
         return Score(round(text, 4), round(text, 4), None)
-    w = settings.text_weight
     return Score(round(w * text + (1 - w) * topics, 4), round(text, 4), round(topics, 4))
+
+
+@lru_cache(maxsize=65536)
+def _score_at_least(
+    text_a: str,
+    text_b: str,
+    topics_a: tuple[str, ...],
+    topics_b: tuple[str, ...],
+    w: float,
+    threshold: float,
+) -> Score | None:
+    """``_score`` if it reaches ``threshold``, else None; the fuzzy ratios (at most 1) are
+    only computed when the content-word overlap leaves the threshold within reach."""
+    topics = topic_overlap(topics_a, topics_b)
+    best_text = (word_overlap(text_a, text_b) + 1) / 2
+    best = best_text if topics is None else w * best_text + (1 - w) * topics
+    if round(best, 4) < threshold:
+        return None
+    s = _score(text_a, text_b, topics_a, topics_b, w)
+    return s if s.score >= threshold else None
 
 
 def _greedy(
@@ -213,10 +239,11 @@ def _greedy(
 ) -> list[tuple[Rec, Rec, Score]]:
     """One-to-one links, best score first; ties broken by position (deterministic)."""
     pairs = []
+    w = settings.text_weight
     for p in previous:
         for c in current:
-            s = similarity(p, c, settings)
-            if s.score >= threshold:
+            s = _score_at_least(p.text, c.text, p.topics, c.topics, w, threshold)
+            if s is not None:
                 pairs.append((-s.score, p.position, c.position, p.id, c.id, p, c, s))
     pairs.sort(key=lambda x: x[:5])
     taken_p: set[str] = set()
