@@ -262,17 +262,28 @@ def update(
     derived = rows.follow_up(docs, recs, devs)
     for table in ("threads", "thread_status", "recommendation_links"):
         _insert(db, table, derived[table])
+    # the follow-up columns, where they differ (most recommendations keep theirs)
     set_links = ", ".join(f"[{c}] = ?" for c in rows.REC_LINK_COLUMNS)
+    stored = {r["id"]: [r[c] for c in rows.REC_LINK_COLUMNS] for r in recs}
     db.conn.executemany(
         f"update recommendations set {set_links} where id = ?",
         [
-            [values[c] for c in rows.REC_LINK_COLUMNS] + [rec_id]
-            for rec_id, values in sorted(derived["recommendations"].items())
+            [*values, rec_id]
+            for rec_id, values in sorted(
+                (rec_id, [v[c] for c in rows.REC_LINK_COLUMNS])
+                for rec_id, v in derived["recommendations"].items()
+            )
+            if values != stored[rec_id]
         ],
     )
+    stored_dup = {d["id"]: d["duplicate_of"] for d in docs}
     db.conn.executemany(
         "update documents set duplicate_of = ? where id = ?",
-        [[dup, doc_id] for doc_id, dup in sorted(derived["duplicate_of"].items())],
+        [
+            [dup, doc_id]
+            for doc_id, dup in sorted(derived["duplicate_of"].items())
+            if dup != stored_dup[doc_id]
+        ],
     )
     _treaty_statuses(db, scope, docs, recs, devs, derived["duplicate_of"])
 
