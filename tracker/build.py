@@ -164,7 +164,8 @@ def _write_cache(path: Path, data: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, sort_keys=True, ensure_ascii=False)
+        # dumps, not dump: json.dump streams through the pure-Python encoder
+        fh.write(json.dumps(data, sort_keys=True, ensure_ascii=False))
     os.replace(tmp, path)
 
 

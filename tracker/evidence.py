@@ -16,7 +16,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-import yaml
+from extractor.yamlio import load_yaml
 
 if TYPE_CHECKING:
     from .followup import Dev
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 @lru_cache(maxsize=1)
 def evidence_rules() -> dict:
     raw = resources.files("tracker").joinpath("evidence.yml").read_text(encoding="utf-8")
-    data = yaml.safe_load(raw)
+    data = load_yaml(raw)
     data["asks_re"] = [
         (
             re.compile(r["asks"], re.I),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from urllib.parse import urlsplit
 
-import yaml
+from extractor.yamlio import load_yaml
 
 from .errors import SettingsError
 
@@ -60,9 +60,9 @@ class Source:
 def load_sources(path: str | None = None) -> dict[str, Source]:
     if path:
         with open(path, encoding="utf-8") as fh:
-            raw = yaml.safe_load(fh)
+            raw = load_yaml(fh.read())
     else:
-        raw = yaml.safe_load(resources.files("tracker").joinpath("sources.yml").read_text())
+        raw = load_yaml(resources.files("tracker").joinpath("sources.yml").read_text())
     out: dict[str, Source] = {}
     for name, spec in raw.items():
         if name not in SOURCE_NAMES:
