@@ -18,7 +18,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -38,7 +37,7 @@ from extractor.pipeline import EXTRACTOR_VERSION, extract_path
 
 from . import changes as changes_mod
 from . import incremental, rows, store
-from .corpus import Corpus, Sidecar, fsync_dir, now_iso
+from .corpus import Corpus, FileLock, LockHeld, Sidecar, fsync_dir, now_iso
 from .errors import BuildFailed
 from .sources import load_sources
 
@@ -231,22 +230,22 @@ class _Lock:
 
     def __init__(self, target: Path):
         self.path = target.with_name(f".{target.name}.lock")
-        self.fh = None
+        self._lock = FileLock(self.path)
 
     def __enter__(self) -> _Lock:
-        self.fh = open(self.path, "a+")
         try:
-            fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            self.fh.close()
+            self._lock.acquire()
+        except LockHeld as exc:
             raise BuildFailed(
                 f"{self.path.parent}: another build is writing this database"
             ) from exc
+        except OSError as exc:
+            reason = exc.strerror or exc
+            raise BuildFailed(f"{self.path}: cannot take the build lock: {reason}") from exc
         return self
 
     def __exit__(self, *exc) -> None:
-        fcntl.flock(self.fh.fileno(), fcntl.LOCK_UN)
-        self.fh.close()
+        self._lock.release()
 
 
 def _temp_files(target: Path) -> list[Path]:
