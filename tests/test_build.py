@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -315,9 +316,13 @@ def test_the_cli_builds_and_reports(tmp_path, fixtures):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"Built {db_path} (written): 2 documents (2 extracted, ")
+    steps = r"corpus \d+\.\d\d s, extract \d+\.\d\d s, database \d+\.\d\d s"
+    assert re.search(rf"^The build took \d+\.\d\d s \({steps}\)\.$", result.output, re.M)
     result = CliRunner().invoke(cli, args)
     assert result.output.startswith(f"Built {db_path} (unchanged): 2 documents (0 extracted, 2 ")
-    assert result.output.rstrip().endswith("(corpus unchanged since the last build)")
+    summary, timing = result.output.rstrip().splitlines()
+    assert summary.endswith("(corpus unchanged since the last build)")
+    assert re.fullmatch(r"The build took \d+\.\d\d s \(corpus \d+\.\d\d s\)\.", timing), timing
     result = CliRunner().invoke(cli, ["build", "--corpus", str(tmp_path / "nope")])
     assert result.exit_code == 4
     missing = tmp_path / "nope"

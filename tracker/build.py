@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -69,6 +70,14 @@ class BuildReport:
     replaced: bool = False
     unchanged: bool = False  # the corpus fingerprint matched the previous build
     build_id: int | None = None
+    # wall-clock seconds of each step: "corpus" (reading it and the previous build),
+    # "extract" (documents not in the cache), "database" (rows, follow-up, the new file)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def timing(self) -> str:
+        """ "took 1.31 s (corpus 0.06 s, extract 0.90 s, database 0.35 s)"."""
+        parts = ", ".join(f"{step} {s:.2f} s" for step, s in self.seconds.items())
+        return f"took {sum(self.seconds.values()):.2f} s ({parts})"
 
     def summary(self) -> str:
         c = self.counts
@@ -280,6 +289,7 @@ def _build(
     started: str,
 ) -> BuildReport:
     report = BuildReport()
+    clock = time.perf_counter()
     sidecars = _distinct(corpus.sidecars())
     report.documents = len(sidecars)
     sources = load_sources(sources_file)
@@ -291,7 +301,9 @@ def _build(
         report.cached = report.documents
         report.counts = _counts(target)
         report.failed = _failed(target, sidecars)
+        report.seconds["corpus"] = time.perf_counter() - clock
         return report
+    report.seconds["corpus"] = time.perf_counter() - clock
     build_row = {"started": started, "fingerprint": stamp, "code_version": code}
     if before is not None and before.code_version == code and before.schema_current:
         _incremental(
@@ -311,7 +323,10 @@ def _publisher(sources: dict) -> dict[str, str]:
 
 def _full(corpus, target, sidecars, sources, workers, progress, report, build_row) -> None:
     """Every row made again (extraction results from the cache where possible)."""
+    clock = time.perf_counter()
     results = extract_corpus(corpus, sidecars, workers, report, progress)
+    report.seconds["extract"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     new = assemble(corpus, sidecars, results, sources, report)
     previous = changes_mod.read_previous(target)
     report.changes = changes_mod.diff(previous, new)
@@ -333,6 +348,7 @@ def _full(corpus, target, sidecars, sources, workers, progress, report, build_ro
         store.finish(db)
 
     write_database(target, load)
+    report.seconds["database"] = time.perf_counter() - clock
 
 
 def assemble(
@@ -364,7 +380,10 @@ def _incremental(
     current = {side.sha256 for side in sidecars}
     fresh = [side for side in sidecars if side.sha256 not in before.document_ids]
     removed = set(before.document_ids) - current
+    clock = time.perf_counter()
     results = extract_corpus(corpus, fresh, workers, report, progress)
+    report.seconds["extract"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     report.cached += len(sidecars) - len(fresh)
     new = rows.empty()
     publisher, version = _publisher(sources), extractor_version()
@@ -396,6 +415,7 @@ def _incremental(
         report.counts = {t: db[t].count for t in store.TABLES}
 
     write_database(target, load, copy_from=target)
+    report.seconds["database"] = time.perf_counter() - clock
 
 
 def _build_row(build_id: int, report: BuildReport, extra: dict) -> dict:

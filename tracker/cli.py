@@ -239,6 +239,7 @@ def build(corpus_dir, db_path, workers) -> None:
         click.echo(f"Error: {url}: {error}", err=True)
     state = "written" if report.replaced else "unchanged"
     click.echo(f"Built {db_path} ({state}): {report.summary()}")
+    click.echo(f"The build {report.timing()}.")
 
 
 @cli.command()

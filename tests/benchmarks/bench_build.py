@@ -69,6 +69,7 @@ def run_phase(corpus: str, db: str, workers: int) -> dict:
         "unchanged": report.unchanged,
         "replaced": report.replaced,
         "changes": len(report.changes),
+        "steps": {step: round(t, 2) for step, t in report.seconds.items()},
     }
 
 
@@ -142,6 +143,7 @@ def measure(workers: int, work: Path, base: Path, docs: list, repeat: int) -> di
             f"  extracted {r['extracted']:4d}, cached {r['cached']:4d}, changes {r['changes']}"
             f"  [all: {', '.join(f'{t:.2f}' for t in r['all_seconds'])}]"
         )  # fmt: skip
+        print("      " + ", ".join(f"{step} {t:.2f} s" for step, t in r["steps"].items()))
     return {"cold": cold, "unchanged": unchanged, "changed": changed}
 
 
