@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from tests.shared_corpus import shared_db  # noqa: F401  (fixture)
 from tracker.cli import cli
-from tracker.report import country_threads, format_threads
+from tracker.report import country_threads, excerpt, format_threads
 
 pytestmark = pytest.mark.shared
 
@@ -228,7 +228,8 @@ def test_status_prints_a_table(shared_db):  # noqa: F811
     strategy = [ln for ln in lines if ln.split()[:4] == ["strategy", "mar-mines", "2016", "1"]]
     assert len(strategy) == 1
     assert strategy[0].split()[4] == "implemented"
-    assert "That changed at the end of the year when a management shake-up" in strategy[0]
+    # the long evidence sentence is shown around its date: what happened, and when
+    assert "officially launched in May 2018" in strategy[0]
     assert strategy[0].endswith("(2018, p.1)")
 
 
@@ -261,5 +262,26 @@ def test_format_threads_flags_review_and_cuts_long_evidence():
     }
     assert format_threads([thread]).splitlines() == [
         "topic     series     first asked  repeated  status                evidence",
-        f"strategy  mar-mines  2016         1         implemented (review)  {'x' * 70} (2018, p.3)",
+        f"strategy  mar-mines  2016         1         implemented (review)  {'x' * 69}\u2026 "
+        "(2018, p.3)",
     ]
+
+
+def test_long_evidence_is_cut_around_its_date_and_between_words():
+    late = (
+        "That changed at the end of the year when a management shake-up at the national "
+        "authority galvanised the preparation of the national strategy, officially launched "
+        "in May 2018, and gave new momentum to the programme."
+    )
+    assert excerpt(late) == (
+        "\u2026officially launched in May 2018, and gave new momentum to the\u2026"
+    )
+    assert excerpt(late, 40) == "\u2026launched in May 2018, and gave new\u2026"
+    early = "In March 2018, the authority adopted its revised standards, which set out " * 2
+    assert excerpt(early) == (
+        "In March 2018, the authority adopted its revised standards, which\u2026"
+    )
+    assert excerpt("Short, dated 2019.") == "Short, dated 2019."
+    for width in range(20, 90, 7):  # never longer than asked, whatever the width
+        assert len(excerpt(late, width)) <= width
+        assert len(excerpt(early, width)) <= width

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -84,8 +85,7 @@ def format_threads(threads: list[dict], width: int = 70) -> str:
         ev = t["evidence"]
         evidence = ""
         if ev:
-            sentence = ev["sentence"] if len(ev["sentence"]) <= width else ev["sentence"][:width]
-            evidence = f"{sentence} ({ev['report_year']}, p.{ev['page']})"
+            evidence = f"{excerpt(ev['sentence'], width)} ({ev['report_year']}, p.{ev['page']})"
         flag = " (review)" if t["needs_review"] else ""
         rows.append(
             (
@@ -103,3 +103,32 @@ def format_threads(threads: list[dict], width: int = 70) -> str:
         cells = "  ".join(c.ljust(w) for c, w in zip(r[:-1], widths, strict=True))
         lines.append(f"{cells}  {r[-1]}".rstrip())
     return "\n".join(lines)
+
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DATED = re.compile(rf"\b(?:(?:{_MONTHS})\s+)?(?:19|20)\d\d\b")
+_MONTH_DATED = re.compile(rf"\b(?:{_MONTHS})\s+(?:19|20)\d\d\b")
+
+
+def excerpt(sentence: str, width: int = 70) -> str:
+    """At most ``width`` characters of an evidence sentence, around its date ("launched in
+    May 2018") when the date is beyond the first ``width``: that is the part that shows
+    what happened when. Cuts are marked with an ellipsis and fall between words."""
+    sentence = " ".join(sentence.split())
+    if len(sentence) <= width:
+        return sentence
+    date = _MONTH_DATED.search(sentence) or _DATED.search(sentence)
+    if date is None or date.end() <= width - 1:
+        return _cut(sentence[: width - 1]) + "\u2026"
+    start = max(0, date.start() - (width - len(date.group())) // 2)
+    start = min(start, len(sentence) - (width - 1))  # the end of the sentence, if it fits
+    if start and sentence[start - 1] != " ":  # start at a word
+        start = sentence.find(" ", start) + 1
+    if start + width - 1 >= len(sentence):
+        return "\u2026" + sentence[start:]
+    return "\u2026" + _cut(sentence[start : start + width - 2]) + "\u2026"
+
+
+def _cut(text: str) -> str:
+    """``text`` without a word cut in two at its end."""
+    return text.rsplit(" ", 1)[0] if " " in text else text
