@@ -7,13 +7,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shlex
+import shutil
+import time
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
+import httpx
 import pytest
 import sqlite_utils
 import yaml
@@ -651,3 +655,47 @@ def test_publish_args_carry_every_setting():
     assert set(settings) == set(serve.SETTINGS)
     assert settings["suggest_facets"] == "off"
     assert json.dumps(args)  # plain strings only
+
+
+def test_serve_picks_up_a_rebuilt_database_and_lets_the_old_file_go(tmp_path, sample_db):
+    """A build renames a new file into place; `tracker serve` (immutable) serves it from the
+    next request, with no restart, and closes the file it had open."""
+    from tests.net import free_port, wait_until_serving
+
+    served = tmp_path / "tracker.db"
+    shutil.copyfile(sample_db, served)
+    port = free_port()
+    proc = serve.start(str(served), port=port)
+    url = f"http://127.0.0.1:{port}/tracker.json?" + urlencode(
+        {"sql": "select count(*) as n from builds", "_shape": "array"}
+    )
+    try:
+        before = wait_until_serving(url, proc).json()[0]["n"]
+        rebuilt = tmp_path / ".tracker.db.new.tmp"
+        shutil.copyfile(sample_db, rebuilt)
+        sqlite_utils.Database(rebuilt)["builds"].insert({"id": 10**6, "started": "later"})
+        os.replace(rebuilt, served)
+        deadline = time.monotonic() + 15
+        while (count := httpx.get(url, timeout=5).json()[0]["n"]) == before:
+            assert time.monotonic() < deadline, "the rebuilt database was never served"
+            time.sleep(0.3)
+        assert count == before + 1
+        # the replaced file is closed once the requests the old server had taken are answered
+        while f"{served} (deleted)" in (fds := _open_files(proc.pid)):
+            assert time.monotonic() < deadline, fds
+            time.sleep(0.3)
+            httpx.get(url, timeout=5)
+        assert httpx.get(f"http://127.0.0.1:{port}/tracker/figures.json?_size=1").status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+def _open_files(pid: int) -> list[str]:
+    out = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            out.append(os.readlink(fd))
+        except FileNotFoundError:  # closed while listing
+            continue
+    return out

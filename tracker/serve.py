@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import yaml
@@ -72,15 +73,86 @@ def make_datasette(db_path: str | Path):
     return ds
 
 
+class Reloading:
+    """The ASGI app of the database file now at ``db_path``.
+
+    A build replaces the file by renaming a new one into place, and Datasette, serving it
+    immutably, would keep reading the old one. So at most once every ``check_every``
+    seconds a request looks at the file: a new file (another inode) gets a new Datasette,
+    which serves the requests from then on; the old one's connections are closed, and its
+    threads ended, once its last request is answered (and again on the requests of the
+    next minute, for a connection a background task of the old one opened late), so the
+    old file is let go."""
+
+    def __init__(self, db_path: str | Path, check_every: float = 1.0):
+        self.db_path = Path(db_path)
+        self.check_every = check_every
+        self._checked = 0.0
+        self._current = self._open()
+        self._retired: list[dict] = []
+
+    def _open(self) -> dict:
+        ds = make_datasette(self.db_path)
+        return {"ds": ds, "app": ds.app(), "inode": self._inode(), "requests": 0}
+
+    def _inode(self) -> tuple[int, int] | None:
+        try:
+            st = self.db_path.stat()
+        except OSError:
+            return None
+        return (st.st_dev, st.st_ino)
+
+    def _check(self) -> None:
+        now = time.monotonic()
+        if now - self._checked < self.check_every:
+            return
+        self._checked = now
+        inode = self._inode()
+        if inode is None or inode == self._current["inode"]:
+            return  # gone for a moment, or the same file: keep serving what is open
+        self._retired.append(self._current)
+        self._current = self._open()
+
+    def _close_idle(self) -> None:
+        """Close the connections of retired servers with no request left."""
+        now = time.monotonic()
+        for old in self._retired:
+            if old["requests"]:
+                continue
+            old.setdefault("idle_since", now)
+            for database in old["ds"].databases.values():
+                database.close()
+            if old["ds"].executor is not None:
+                old["ds"].executor.shutdown(wait=False)
+        self._retired = [g for g in self._retired if now - g.get("idle_since", now) < 60]
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self._current["app"](scope, receive, send)
+            return
+        self._check()
+        if self._retired:
+            self._close_idle()
+        generation = self._current
+        generation["requests"] += 1
+        try:
+            await generation["app"](scope, receive, send)
+        finally:
+            generation["requests"] -= 1
+            if generation is not self._current:
+                self._close_idle()
+
+
 def serve(db_path: str, host: str = "127.0.0.1", port: int = 8001) -> int:
     """Serve until interrupted (uvicorn, as `datasette serve` does; Datasette runs its
-    startup hooks on the first request)."""
+    startup hooks on the first request). A rebuilt database is picked up without a restart
+    (:class:`Reloading`)."""
     import uvicorn
 
     if not Path(db_path).exists():
         raise FileNotFoundError(f"{db_path}: database not found (run `tracker build`)")
-    ds = make_datasette(db_path)
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on", workers=1)
+    app = Reloading(db_path)
+    uvicorn.run(app, host=host, port=port, log_level="warning", lifespan="on", workers=1)
     return 0
 
 
