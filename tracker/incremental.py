@@ -146,8 +146,7 @@ def _figures_of(db: sqlite_utils.Database, keys: frozenset, columns: str) -> lis
     """The figures of these (country, series, metric, criterion, year) keys."""
     if not keys:
         return []
-    db.execute("create temp table if not exists _figure_keys (country_code, series, metric, "
-               "criterion, year)")  # fmt: skip
+    db.execute(f"create temp table if not exists _figure_keys ({', '.join(_FIGURE_KEY)})")
     db.execute("delete from temp._figure_keys")
     db.conn.executemany(
         "insert into temp._figure_keys values (?, ?, ?, ?, ?)", sorted(keys, key=repr)
@@ -171,8 +170,12 @@ def _snapshot(db: sqlite_utils.Database, scope: Scope) -> dict[str, list[dict]]:
     docs = _edition_documents(
         db, scope.countries, scope.editions, changes_mod.PREVIOUS_COLUMNS["documents"]
     )
-    out = {"recommendations": _in(db, "recommendations", "document_id", [d["id"] for d in docs],
-                                  cols("recommendations"))}  # fmt: skip
+    doc_ids = [d["id"] for d in docs]
+    out = {
+        "recommendations": _in(
+            db, "recommendations", "document_id", doc_ids, cols("recommendations")
+        )
+    }
     out["figures"] = _figures_of(db, scope.figure_keys, cols("figures"))
     extra = sorted({f["document_id"] for f in out["figures"]} - {d["id"] for d in docs})
     out["documents"] = docs + _in(db, "documents", "id", extra, cols("documents"))
@@ -308,8 +311,12 @@ def _treaty_statuses(
     years = sorted({(c, y) for c, _, y in scope.editions if c is not None and y is not None})
     if not years:
         return
-    docs = [d | {"duplicate_of": duplicate_of[d["id"]]} for d in docs
-            if (d["country_code"], d["report_year"]) in set(years)]  # fmt: skip
+    wanted = set(years)
+    docs = [
+        d | {"duplicate_of": duplicate_of[d["id"]]}
+        for d in docs
+        if (d["country_code"], d["report_year"]) in wanted
+    ]
     ids = {d["id"] for d in docs}
     pages: dict[str, list[tuple[int, str]]] = {}
     for page in _in(db, "document_pages", "document_id", sorted(ids), "document_id, page, text"):
@@ -322,6 +329,6 @@ def _treaty_statuses(
             + " or ".join("(country_code = ? and report_year = ?)" for _ in chunk),
             [v for pair in chunk for v in pair],
         )
-    mine = [r for r in recs if r["document_id"] in ids]
-    _insert(db, "treaty_status", rows.treaty_statuses(docs, texts,
-            [d for d in devs if d["document_id"] in ids], mine))  # fmt: skip
+    mine_recs = [r for r in recs if r["document_id"] in ids]
+    mine_devs = [d for d in devs if d["document_id"] in ids]
+    _insert(db, "treaty_status", rows.treaty_statuses(docs, texts, mine_devs, mine_recs))
