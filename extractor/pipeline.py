@@ -5,10 +5,32 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import developments, figures, load, recommendations, segment
+from . import clean, countries, developments, figures, load, nlp, recommendations, scores, segment
 from .model import Block, Extraction, LoadedDocument
 
 EXTRACTOR_VERSION = "0.2.0"
+
+
+def warm_up() -> None:
+    """Read every rule file and build every spaCy pipeline the extractor uses now (each is
+    otherwise built on first use, once per process). A build calls it before extracting,
+    so that the start-up is timed on its own and forked workers start with it done; a
+    test checks that nothing built lazily is left out."""
+    clean.ligature_words()
+    clean._missing_ligature_index()
+    clean.hyphen_compounds()
+    clean.running_heads()
+    countries._table()
+    load._chrome_texts()
+    segment._heading_patterns()
+    scores.config()
+    figures.rules()
+    recommendations.rules()
+    recommendations.pipeline()
+    developments.rules()
+    developments._any_trigger()
+    developments.pipeline()
+    nlp._sentence_pipeline()
 
 
 def extract_path(path: str | Path, content_type: str | None = None, **overrides) -> Extraction:

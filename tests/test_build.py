@@ -316,7 +316,7 @@ def test_the_cli_builds_and_reports(tmp_path, fixtures):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"Built {db_path} (written): 2 documents (2 extracted, ")
-    steps = r"corpus \d+\.\d\d s, extract \d+\.\d\d s, database \d+\.\d\d s"
+    steps = r"corpus \d+\.\d\d s, start-up \d+\.\d\d s, extract \d+\.\d\d s, database \d+\.\d\d s"
     assert re.search(rf"^The build took \d+\.\d\d s \({steps}\)\.$", result.output, re.M)
     result = CliRunner().invoke(cli, args)
     assert result.output.startswith(f"Built {db_path} (unchanged): 2 documents (0 extracted, 2 ")

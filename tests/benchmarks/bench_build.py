@@ -257,6 +257,13 @@ def main() -> None:
         c = r["changed"]["seconds"] / r["cold"]["seconds"]
         print(f"  {workers} worker(s): unchanged {u:.4f}x cold (<= 0.02: {verdict(u <= 0.02)}); "
               f"5 % changed {c:.3f}x cold (<= 0.10: {verdict(c <= 0.10)})")  # fmt: skip
+        if workers > 1:  # the work that does not parallelise, against this cold build
+            steps = r["changed"]["steps"]
+            serial = sum(steps.get(step, 0) for step in ("corpus", "start-up", "database"))
+            print(f"    (of the 5 % changed build, corpus + start-up + database alone are "
+                  f"{serial / r['cold']['seconds']:.3f}x this cold build; the whole is "
+                  f"{r['changed']['seconds'] / results[1]['cold']['seconds']:.3f}x the "
+                  f"1-worker cold build)")  # fmt: skip
     speedup = cold1 / cold2
     print(f"  2 workers: {speedup:.2f}x faster than 1 (>= 1.6: {verdict(speedup >= 1.6)})")
     print(
