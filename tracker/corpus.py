@@ -157,6 +157,18 @@ class FileLock:
             self._fh = None
 
 
+def _sidecar_paths(base: Path) -> list[str]:
+    """documents/<2 hex>/<sha256>.<ext>.json, in no particular order."""
+    out = []
+    with os.scandir(base) as shards:
+        for shard in shards:
+            if not shard.is_dir():
+                continue
+            with os.scandir(shard.path) as entries:
+                out += [e.path for e in entries if e.name.endswith(".json") and e.is_file()]
+    return out
+
+
 class Corpus:
     def __init__(self, root: str | Path):
         self.root = Path(root)
@@ -320,14 +332,15 @@ class Corpus:
         base = self.root / "documents"
         if not base.exists():
             return out
-        for side in base.glob("*/*.json"):
+        fields = Sidecar.__dataclass_fields__
+        for path in _sidecar_paths(base):  # os.scandir: pathlib's glob took half the time
             try:
-                raw = json.loads(side.read_text(encoding="utf-8"))
+                with open(path, encoding="utf-8") as fh:
+                    raw = json.loads(fh.read())
             except (OSError, ValueError):
                 continue  # an unreadable sidecar is skipped, never fatal
-            known = {k: raw.get(k) for k in Sidecar.__dataclass_fields__ if k in raw}
             try:
-                out.append(Sidecar(**known))
+                out.append(Sidecar(**{k: v for k, v in raw.items() if k in fields}))
             except TypeError:
                 continue
         return sorted(out, key=lambda s: (s.fetched_at, s.sha256))
