@@ -184,6 +184,7 @@ def text_similarity(a: str, b: str) -> float:
     return (word_overlap(a, b) + fuzzy) / 2
 
 
+@lru_cache(maxsize=4096)  # a handful of topic lists recur across all pairs
 def topic_overlap(a: tuple[str, ...], b: tuple[str, ...]) -> float | None:
     """Jaccard index of the topics, at least 0.75 when the main topics agree and 0.5 when
     any does; None when either side has no topic but ``other`` (nothing is known)."""
