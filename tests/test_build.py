@@ -442,3 +442,27 @@ def test_incremental_changes_match_a_full_build_round_after_round(tmp_path, monk
             assert [d for d in revised if d.startswith("area_released 2016:")] == [
                 f"area_released 2016: {before} -> 77.7"
             ]
+
+
+def test_a_broken_rule_file_fails_the_build_in_one_line_and_keeps_the_database(
+    tmp_path, fixtures, monkeypatch
+):
+    corpus = _corpus(tmp_path, fixtures)
+    db_path = tmp_path / "tracker.db"
+    build(str(corpus), str(db_path))
+    before = _sha(db_path)
+    again = tmp_path / "monitor_profile_v2.txt"  # a new version: something to extract
+    again.write_text((fixtures / "monitor_profile.txt").read_text() + "\nUpdated.\n")
+    added, errors = add_files([str(again)], str(corpus), url=None)
+    assert added and not errors
+
+    def broken() -> None:
+        raise ValueError("topics.yml: duplicate rule ids: join-ccm")
+
+    monkeypatch.setattr(build_mod, "warm_up", broken)
+    with pytest.raises(BuildFailed) as exc:
+        build(str(corpus), str(db_path))
+    assert str(exc.value) == (
+        "extractor start-up: ValueError: topics.yml: duplicate rule ids: join-ccm"
+    )
+    assert _sha(db_path) == before and not build_mod._temp_files(db_path)
