@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from tracker.demo import demo_sources
+from tracker.report import excerpt
 from tracker.sample_site.content import load as load_content
 from tracker.settings import CrawlSettings
 from tracker.update import UpdateLock, format_report, run_update
@@ -135,6 +136,9 @@ def test_a_new_edition_produces_exactly_the_designed_status_changes(site, tmp_pa
     assert got == _expected_2024_changes()
     implemented = [c for c in report.status_changes if c["status"] == "implemented"]
     assert implemented and all(c["evidence"] and c["evidence"]["sentence"] for c in implemented)
+    text = format_report(report)
+    for change in implemented:  # a long sentence is shown around its date, as in `status`
+        assert f'evidence: "{excerpt(change["evidence"]["sentence"], 90)}"' in text
 
 
 def test_a_source_failing_mid_run_keeps_the_previous_database_and_reports_it(

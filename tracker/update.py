@@ -27,6 +27,7 @@ from . import build as build_mod
 from . import crawl as crawl_mod
 from .corpus import Corpus, FileLock, LockHeld, now_iso
 from .errors import BuildFailed, CorpusLocked, ExitCode, SourceUnreachable, TrackerError
+from .report import excerpt
 from .rows import state_log
 from .settings import CrawlSettings
 from .sources import Source
@@ -304,7 +305,7 @@ def format_report(report: UpdateReport) -> str:
         evidence = ""
         if sc.get("evidence"):
             ev = sc["evidence"]
-            evidence = f'  evidence: "{ev["sentence"][:90]}" (p.{ev["page"]}, {ev["url"]})'
+            evidence = f'  evidence: "{excerpt(ev["sentence"], 90)}" (p.{ev["page"]}, {ev["url"]})'
         lines.append(f"    {sc['country_code']} {sc['report_year']} {sc['change']}{evidence}")
     lines.append(f"  failures: {len(report.failures)}")
     for failure in report.failures:
