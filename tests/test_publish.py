@@ -106,6 +106,27 @@ def test_database_is_named_tracker_whatever_the_file(tmp_path, sample_db):
         other.close()
 
 
+def test_serve_refuses_what_is_not_a_tracker_database_in_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+
+    text = tmp_path / "notes.db"
+    text.write_text("not a database")
+    other = tmp_path / "other.db"
+    sqlite_utils.Database(other)["things"].insert({"a": 1})
+    expected = {
+        text: "not a tracker database (file is not a database)",
+        other: "not a tracker database (missing builds, documents, recommendations, threads; "
+        "run `tracker build`)",
+        tmp_path / "missing.db": "database not found (run `tracker build` first)",
+    }
+    for path, cause in expected.items():
+        result = CliRunner().invoke(cli, ["serve", "--db", str(path), "--port", "1"])
+        assert result.exit_code == 1
+        assert result.output == f"Error: {path}: {cause}\n"
+
+
 def test_serve_command_options():
     from tracker.cli import cli
 

@@ -255,8 +255,9 @@ def serve(db_path, host, port) -> None:
     """
     from . import serve as serve_mod
 
-    if not Path(db_path).exists():
-        fail(db_path, "database not found (run `tracker build` first)")
+    problem = serve_mod.check_database(db_path)
+    if problem:
+        fail(db_path, problem)
     click.echo(f"Serving {db_path} at http://{host}:{port}/")
     sys.exit(serve_mod.serve(db_path, host, port))
 

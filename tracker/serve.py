@@ -143,14 +143,37 @@ class Reloading:
                 self._close_idle()
 
 
+def check_database(db_path: str | Path) -> str | None:
+    """Why ``db_path`` cannot be served (one line), or None: it must be a SQLite file that
+    `tracker build` wrote."""
+    import sqlite3
+
+    path = Path(db_path)
+    if not path.is_file():
+        return "database not found (run `tracker build` first)"
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute("select name from sqlite_master")}
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return f"not a tracker database ({exc})"
+    missing = sorted({"documents", "recommendations", "threads", "builds"} - tables)
+    if missing:
+        return f"not a tracker database (missing {', '.join(missing)}; run `tracker build`)"
+    return None
+
+
 def serve(db_path: str, host: str = "127.0.0.1", port: int = 8001) -> int:
     """Serve until interrupted (uvicorn, as `datasette serve` does; Datasette runs its
     startup hooks on the first request). A rebuilt database is picked up without a restart
     (:class:`Reloading`)."""
     import uvicorn
 
-    if not Path(db_path).exists():
-        raise FileNotFoundError(f"{db_path}: database not found (run `tracker build`)")
+    problem = check_database(db_path)
+    if problem:
+        raise FileNotFoundError(f"{db_path}: {problem}")
     app = Reloading(db_path)
     uvicorn.run(app, host=host, port=port, log_level="warning", lifespan="on", workers=1)
     return 0
