@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from tests.benchmarks import generate
 from tracker import build as build_mod
@@ -466,3 +467,30 @@ def test_a_broken_rule_file_fails_the_build_in_one_line_and_keeps_the_database(
         "extractor start-up: ValueError: topics.yml: duplicate rule ids: join-ccm"
     )
     assert _sha(db_path) == before and not build_mod._temp_files(db_path)
+
+
+def test_a_build_never_replaces_a_file_that_is_not_its_database(tmp_path, fixtures):
+    corpus = _corpus(tmp_path, fixtures)
+    notes = tmp_path / "README.md"
+    notes.write_text("# not a database\n")
+    other = tmp_path / "other.db"
+    sqlite_utils.Database(other)["things"].insert({"a": 1})
+    for target in (notes, other):
+        before = _sha(target)
+        with pytest.raises(BuildFailed) as exc:
+            build(str(corpus), str(target))
+        assert str(exc.value) == (
+            f"{target}: exists and is not a tracker database; not replacing it "
+            "(give another --db path, or move the file away)"
+        )
+        assert _sha(target) == before
+    with pytest.raises(BuildFailed) as exc:
+        build(str(corpus), str(notes / "tracker.db"))
+    assert str(exc.value) == f"{notes}: cannot make the database's directory: File exists"
+    with pytest.raises(BuildFailed) as exc:
+        build(str(corpus), str(tmp_path))
+    assert str(exc.value) == f"{tmp_path}: is a directory, not a database file"
+    empty = tmp_path / "empty.db"
+    empty.touch()  # an empty file is free to use
+    assert build(str(corpus), str(empty)).replaced
+    assert build(str(corpus), str(empty)).unchanged  # and then it is the tracker's database

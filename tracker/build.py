@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 import time
 from collections.abc import Callable
@@ -284,11 +285,38 @@ def build(
     if not corpus.root.exists():
         raise BuildFailed(f"{corpus_dir}: corpus directory does not exist (run `tracker crawl`)")
     target = Path(db_path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _check_target(target)
     with _Lock(target):
         for stale in _temp_files(target):  # left by a killed build
             stale.unlink(missing_ok=True)
         return _build(corpus, target, workers, sources_file, progress, started)
+
+
+def _check_target(target: Path) -> None:
+    """The database path must be free, empty, or a database a build wrote: a build never
+    replaces any other file (a mistyped --db must not destroy README.md)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise BuildFailed(
+            f"{target.parent}: cannot make the database's directory: {reason}"
+        ) from exc
+    if target.is_dir():
+        raise BuildFailed(f"{target}: is a directory, not a database file")
+    if target.exists() and target.stat().st_size and not _is_tracker_database(target):
+        raise BuildFailed(
+            f"{target}: exists and is not a tracker database; not replacing it "
+            "(give another --db path, or move the file away)"
+        )
+
+
+def _is_tracker_database(path: Path) -> bool:
+    try:
+        tables = store.table_names(path)
+    except sqlite3.Error:
+        return False
+    return "documents" in tables or "builds" in tables
 
 
 def _build(
@@ -471,8 +499,6 @@ def _distinct(sidecars: list[Sidecar]) -> list[Sidecar]:
 
 
 def _ro(target: Path):
-    import sqlite3
-
     return sqlite3.connect(f"file:{target}?mode=ro", uri=True)
 
 

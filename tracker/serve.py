@@ -148,15 +148,13 @@ def check_database(db_path: str | Path) -> str | None:
     `tracker build` wrote."""
     import sqlite3
 
+    from .store import table_names
+
     path = Path(db_path)
     if not path.is_file():
         return "database not found (run `tracker build` first)"
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            tables = {r[0] for r in conn.execute("select name from sqlite_master")}
-        finally:
-            conn.close()
+        tables = table_names(path)
     except sqlite3.Error as exc:
         return f"not a tracker database ({exc})"
     missing = sorted({"documents", "recommendations", "threads", "builds"} - tables)

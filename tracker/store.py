@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -54,6 +55,16 @@ SERIES = [
         "publisher": "Landmine and Cluster Munition Monitor",
     },
 ]
+
+
+def table_names(path: str | Path) -> set[str]:
+    """The tables and views of the file at ``path``, opened read-only; sqlite3.Error if it is
+    not a SQLite database."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {r[0] for r in conn.execute("select name from sqlite_master")}
+    finally:
+        conn.close()
 
 
 def open_new(path: str | Path) -> sqlite_utils.Database:
