@@ -209,6 +209,17 @@ def test_no_reachable_source_exits_3_and_keeps_the_database(site, tmp_path):
     assert {t: _rows(tmp_path / "tracker.db", t) for t in DATA_TABLES} == before
 
 
+def test_an_update_never_writes_into_a_file_that_is_not_its_database(tmp_path):
+    notes = tmp_path / "README.md"  # a mistyped --db
+    notes.write_text("# notes, not a database\n")
+    unreachable = f"http://127.0.0.1:{free_port()}"
+    report = run_update(
+        str(tmp_path / "corpus"), str(notes), demo_sources(unreachable), NAMES, _settings()
+    )
+    assert report.outcome == "unreachable" and report.exit_code == 3
+    assert notes.read_text() == "# notes, not a database\n"
+
+
 def test_every_run_is_logged_in_the_database_and_shown_as_last_updated(site, tmp_path):
     import asyncio
 

@@ -304,14 +304,15 @@ def _check_target(target: Path) -> None:
         ) from exc
     if target.is_dir():
         raise BuildFailed(f"{target}: is a directory, not a database file")
-    if target.exists() and target.stat().st_size and not _is_tracker_database(target):
+    if target.exists() and target.stat().st_size and not is_tracker_database(target):
         raise BuildFailed(
             f"{target}: exists and is not a tracker database; not replacing it "
             "(give another --db path, or move the file away)"
         )
 
 
-def _is_tracker_database(path: Path) -> bool:
+def is_tracker_database(path: Path) -> bool:
+    """A SQLite file with the tables a build writes (of any schema version)."""
     try:
         tables = store.table_names(path)
     except sqlite3.Error:

@@ -107,9 +107,10 @@ def _log_run(corpus: Corpus, report: UpdateReport, run_id: int | None) -> int:
 def publish_run_log(corpus: Corpus, db_path: str) -> bool:
     """Copy the update run log into the database, so the site can say when it was last
     updated: the build's own atomic replace of a copy (the data rows are untouched).
-    Returns False when there is no database yet."""
+    Returns False when there is no database yet (or the file is not one a build wrote:
+    it is never replaced)."""
     target = Path(db_path)
-    if not target.exists():
+    if not target.is_file() or not build_mod.is_tracker_database(target):
         return False
     runs = state_log(corpus)["update_runs"]
 
