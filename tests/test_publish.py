@@ -127,6 +127,19 @@ def test_serve_refuses_what_is_not_a_tracker_database_in_one_line(tmp_path):
         assert result.output == f"Error: {path}: {cause}\n"
 
 
+def test_serve_and_demo_refuse_a_port_out_of_range():
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+
+    for command in (["serve", "--db", "tracker.db"], ["demo", "--no-serve"]):
+        result = CliRunner().invoke(cli, [*command, "--port", "99999"])
+        assert result.exit_code == 2
+        assert "Invalid value for '--port': 99999 is not in the range 1<=x<=65535." in (
+            result.output
+        )
+
+
 def test_serve_command_options():
     from tracker.cli import cli
 
