@@ -60,6 +60,16 @@ def cli() -> None:
     """
 
 
+# Datasette's port, for serve and demo
+port_option = click.option(
+    "--port",
+    default=8001,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Datasette's port.",
+)
+
+
 @cli.command()
 @source_options
 @click.option(
@@ -245,7 +255,7 @@ def build(corpus_dir, db_path, workers) -> None:
 @cli.command()
 @click.option("--db", "db_path", default="tracker.db", show_default=True, type=click.Path())
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535))
+@port_option
 def serve(db_path, host, port) -> None:
     """Publish the database with Datasette (read-only, immutable, with metadata.yml).
 
@@ -430,13 +440,7 @@ def _default_documents_root() -> Path:
     help="Where the demo corpus and tracker.db go.",
 )
 @click.option("--no-serve", is_flag=True, help="Stop after the build and print what was built.")
-@click.option(
-    "--port",
-    default=8001,
-    show_default=True,
-    type=click.IntRange(1, 65535),
-    help="Datasette's port.",
-)
+@port_option
 def demo(workdir, no_serve, port) -> None:
     """Run the whole pipeline on the bundled sample site, offline.
 
