@@ -494,3 +494,24 @@ def test_a_build_never_replaces_a_file_that_is_not_its_database(tmp_path, fixtur
     empty.touch()  # an empty file is free to use
     assert build(str(corpus), str(empty)).replaced
     assert build(str(corpus), str(empty)).unchanged  # and then it is the tracker's database
+
+
+def test_an_unreadable_sidecar_is_named_and_the_build_goes_on(tmp_path, fixtures):
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+
+    corpus = _corpus(tmp_path, fixtures)
+    sidecar = sorted((corpus / "documents").glob("*/*.json"))[0]
+    sidecar.write_text("{ cut short")
+    db_path = tmp_path / "tracker.db"
+    args = ["build", "--corpus", str(corpus), "--db", str(db_path)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert errors == [
+        f"Error: {sidecar}: unreadable sidecar (Expecting property name enclosed in double "
+        "quotes: line 1 column 3 (char 2))"
+    ]
+    assert "1 documents (1 extracted" in result.stdout
+    assert "; 1 unreadable sidecars left out" in result.stdout

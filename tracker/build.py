@@ -75,6 +75,7 @@ class BuildReport:
     # "start-up" (the extractor's rules and pipelines, when anything is extracted),
     # "extract" (documents not in the cache), "database" (rows, follow-up, the new file)
     seconds: dict[str, float] = field(default_factory=dict)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # sidecars left out
 
     def timing(self) -> str:
         """For example "took 1.46 s (corpus 0.09 s, start-up 0.33 s, extract 0.68 s,
@@ -90,6 +91,8 @@ class BuildReport:
             f"{c.get('recommendations', 0)} recommendations, {c.get('developments', 0)} "
             f"developments, {c.get('threads', 0)} threads; {len(self.changes)} changes"
         )
+        if self.unreadable:
+            text += f"; {len(self.unreadable)} unreadable sidecars left out"
         if self.unchanged:
             text += " (corpus unchanged since the last build)"
         return text
@@ -331,6 +334,7 @@ def _build(
     report = BuildReport()
     clock = time.perf_counter()
     sidecars = _distinct(corpus.sidecars())
+    report.unreadable = list(corpus.unreadable)
     report.documents = len(sidecars)
     sources = load_sources(sources_file)
     code = code_version(json.dumps([asdict(s) for s in sources.values()], default=str))

@@ -245,7 +245,7 @@ def build(corpus_dir, db_path, workers) -> None:
         fail("build", str(exc), exc.exit_code)
     if sys.stderr.isatty() and report.extracted:
         sys.stderr.write("\n")
-    for url, error in report.failed:
+    for url, error in [*report.unreadable, *report.failed]:
         click.echo(f"Error: {url}: {error}", err=True)
     state = "written" if report.replaced else "unchanged"
     click.echo(f"Built {db_path} ({state}): {report.summary()}")

@@ -173,6 +173,8 @@ class Corpus:
     def __init__(self, root: str | Path):
         self.root = Path(root)
         self._lock: FileLock | None = None
+        # (path, cause) of the sidecars the last sidecars() call could not read
+        self.unreadable: list[tuple[str, str]] = []
 
     # -- locking -----------------------------------------------------------------
     def lock(self, name: str = "crawl") -> None:
@@ -329,6 +331,7 @@ class Corpus:
     def sidecars(self) -> list[Sidecar]:
         """Every stored version, in a stable order (fetch time, then sha256)."""
         out = []
+        self.unreadable = []
         base = self.root / "documents"
         if not base.exists():
             return out
@@ -337,12 +340,12 @@ class Corpus:
             try:
                 with open(path, encoding="utf-8") as fh:
                     raw = json.loads(fh.read())
-            except (OSError, ValueError):
-                continue  # an unreadable sidecar is skipped, never fatal
-            try:
                 out.append(Sidecar(**{k: v for k, v in raw.items() if k in fields}))
-            except TypeError:
-                continue
+            except (OSError, ValueError, TypeError, AttributeError) as exc:
+                # skipped, never fatal, and said: its document is left out of the build
+                cause = exc.strerror if isinstance(exc, OSError) else str(exc)
+                self.unreadable.append((path, f"unreadable sidecar ({cause})"))
+        self.unreadable.sort()
         return sorted(out, key=lambda s: (s.fetched_at, s.sha256))
 
     def write_manifest(self) -> Path:

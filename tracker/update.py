@@ -168,6 +168,7 @@ def run_update(
         if report.outcome == "running":
             try:
                 built = build_mod.build(corpus_dir, db_path, workers=workers)
+                report.failures += [{"url": p, "error": e} for p, e in built.unreadable]
                 report.database_replaced = built.replaced
                 _summarise_changes(report, built.changes, db_path)
                 report.outcome = "completed"
