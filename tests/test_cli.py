@@ -175,3 +175,29 @@ def test_bad_files_give_one_line_errors_and_the_rest_is_extracted(tmp_path, fixt
     assert errors[3] == f"Error: {missing}: No such file or directory"
     docs = [json.loads(line) for line in result.stdout.strip().splitlines()]
     assert [d["document"]["country_code"] for d in docs] == ["LBN"]
+
+
+def test_an_unreadable_crawl_state_is_one_line_for_crawl_build_and_update(tmp_path, fixtures):
+    from tracker.local import add_files
+
+    corpus = tmp_path / "corpus"
+    added, errors = add_files([str(fixtures / "monitor_profile.txt")], str(corpus), url=None)
+    assert added and not errors
+    state = corpus / "crawl.db"
+    state.write_text("not a database")
+    cause = (
+        f"{state}: unreadable crawl state (file is not a database); move it away and the "
+        "next crawl starts a new one (the stored documents are kept)"
+    )
+    offline = ["--source", "monitor", "--base-url", "http://127.0.0.1:9"]
+    for command, code in (
+        (["crawl", "--corpus", str(corpus), *offline], 1),
+        (["build", "--corpus", str(corpus), "--db", str(tmp_path / "t.db")], 4),
+        (["update", "--corpus", str(corpus), "--db", str(tmp_path / "t.db"), *offline], 1),
+    ):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == code, (command, result.output)
+        assert result.stderr.splitlines()[-1] == f"Error: {command[0]}: {cause}"
+    assert state.read_text() == "not a database"  # left for the maintainer to look at
+    assert len(list((corpus / "documents").glob("*/*.json"))) == 1
+    assert not (tmp_path / "t.db").exists()

@@ -40,7 +40,7 @@ from extractor.pipeline import EXTRACTOR_VERSION, extract_path, warm_up
 from . import changes as changes_mod
 from . import incremental, rows, store
 from .corpus import Corpus, FileLock, LockHeld, Sidecar, fsync_dir, now_iso
-from .errors import BuildFailed
+from .errors import BuildFailed, CorpusStateUnreadable
 from .sources import load_sources
 
 Progress = Callable[[int, int], None]
@@ -292,7 +292,10 @@ def build(
     with _Lock(target):
         for stale in _temp_files(target):  # left by a killed build
             stale.unlink(missing_ok=True)
-        return _build(corpus, target, workers, sources_file, progress, started)
+        try:
+            return _build(corpus, target, workers, sources_file, progress, started)
+        except CorpusStateUnreadable as exc:
+            raise BuildFailed(str(exc)) from exc
 
 
 def _check_target(target: Path) -> None:

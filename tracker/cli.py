@@ -359,8 +359,9 @@ def update(sources, base_urls, corpus_dir, db_path, workers, delay, notify, as_j
     replaced by a complete new one.
 
     \b
-    Exit codes: 0 done (with or without changes), 3 could not reach any source,
-    4 build failed (the previous database is still serving), 5 another update is running.
+    Exit codes: 0 done (with or without changes), 1 failed (the corpus could not be read
+    or written), 3 could not reach any source, 4 build failed (the previous database is
+    still serving), 5 another update is running.
 
     \b
     Example:

@@ -17,6 +17,7 @@ import fcntl
 import hashlib
 import json
 import os
+import sqlite3
 import tempfile
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .errors import CorpusLocked, CorpusNotWritable
+from .errors import CorpusLocked, CorpusNotWritable, CorpusStateUnreadable
 
 EXTENSIONS = {"text/html": ".html", "application/pdf": ".pdf", "text/plain": ".txt"}
 
@@ -157,6 +158,13 @@ class FileLock:
             self._fh = None
 
 
+def state_unreadable(path: Path, exc: Exception) -> CorpusStateUnreadable:
+    return CorpusStateUnreadable(
+        f"{path}: unreadable crawl state ({exc}); move it away and the next crawl starts a "
+        "new one (the stored documents are kept)"
+    )
+
+
 def _sidecar_paths(base: Path) -> list[str]:
     """documents/<2 hex>/<sha256>.<ext>.json, in no particular order."""
     out = []
@@ -230,8 +238,13 @@ class Corpus:
 
     # -- state -------------------------------------------------------------------
     def state_db(self) -> sqlite_utils.Database:
-        db = sqlite_utils.Database(self.root / "crawl.db")
-        db.execute("PRAGMA journal_mode=WAL")
+        path = self.root / "crawl.db"
+        db = sqlite_utils.Database(path)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise state_unreadable(path, exc) from exc
         db.execute("PRAGMA synchronous=NORMAL")  # WAL: safe against a killed process
         if "url_state" not in db.table_names():
             db["url_state"].create(

@@ -36,5 +36,9 @@ class CorpusNotWritable(TrackerError):
     pass
 
 
+class CorpusStateUnreadable(TrackerError):
+    """crawl.db (the corpus's fetch state and run logs) is not a readable database."""
+
+
 class BuildFailed(TrackerError):
     exit_code = ExitCode.BUILD_FAILED

@@ -9,13 +9,14 @@ of a document; thread ids come from their content (see ``followup.thread_id``).
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import sqlite_utils
 
 from extractor import countries as country_table
 
 from . import followup, store, treaty
-from .corpus import Corpus, Sidecar
+from .corpus import Corpus, Sidecar, state_unreadable
 
 FIGURE_FIELDS = (
     "metric",
@@ -100,6 +101,8 @@ def state_log(corpus: Corpus) -> dict[str, list[dict]]:
         for table in STATE_LOGS:
             if table in names:
                 out[table] = list(state_db[table].rows_where(order_by="id"))
+    except sqlite3.DatabaseError as exc:
+        raise state_unreadable(state, exc) from exc
     finally:
         state_db.close()
     return out

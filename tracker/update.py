@@ -26,7 +26,14 @@ from . import USER_AGENT
 from . import build as build_mod
 from . import crawl as crawl_mod
 from .corpus import Corpus, FileLock, LockHeld, now_iso
-from .errors import BuildFailed, CorpusLocked, ExitCode, SourceUnreachable, TrackerError
+from .errors import (
+    BuildFailed,
+    CorpusLocked,
+    CorpusStateUnreadable,
+    ExitCode,
+    SourceUnreachable,
+    TrackerError,
+)
 from .report import excerpt
 from .rows import state_log
 from .settings import CrawlSettings
@@ -39,7 +46,7 @@ NOTIFY_ATTEMPTS = 3
 class UpdateReport:
     started: str
     finished: str | None = None
-    outcome: str = "running"  # completed | unreachable | build_failed | locked
+    outcome: str = "running"  # completed | unreachable | build_failed | locked | failed
     exit_code: int = int(ExitCode.OK)
     sources: list[str] = field(default_factory=list)
     crawl: dict = field(default_factory=dict)
@@ -150,7 +157,13 @@ def run_update(
     try:
         if stale:  # the file names a run that died holding the lock
             report.stale_lock_cleared = f"stale lock of pid {stale.split()[0]} cleared"
-        run_id = _log_run(corpus, report, None)
+        try:
+            run_id = _log_run(corpus, report, None)
+        except CorpusStateUnreadable as exc:  # the run cannot even be logged
+            report.outcome, report.exit_code = "failed", int(ExitCode.ERROR)
+            report.error = str(exc)
+            report.finished = now_iso()
+            return report
         try:
             crawled = crawl_mod.run(corpus_dir, sources, names, settings, progress=progress)
             report.crawl = {
@@ -164,6 +177,9 @@ def run_update(
             report.error = str(exc)
         except CorpusLocked as exc:
             report.outcome, report.exit_code = "locked", int(exc.exit_code)
+            report.error = str(exc)
+        except TrackerError as exc:  # the corpus cannot be written, say
+            report.outcome, report.exit_code = "failed", int(exc.exit_code)
             report.error = str(exc)
         if report.outcome == "running":
             try:
