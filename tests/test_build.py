@@ -515,3 +515,21 @@ def test_an_unreadable_sidecar_is_named_and_the_build_goes_on(tmp_path, fixtures
     ]
     assert "1 documents (1 extracted" in result.stdout
     assert "; 1 unreadable sidecars left out" in result.stdout
+
+
+def test_an_extraction_cache_that_cannot_be_written_is_a_warning(tmp_path, fixtures):
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+
+    corpus = _corpus(tmp_path, fixtures)
+    (corpus / "cache").write_text("a file where the cache directory goes")
+    db_path = tmp_path / "tracker.db"
+    result = CliRunner().invoke(cli, ["build", "--corpus", str(corpus), "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    [warning] = result.stderr.splitlines()
+    assert warning.startswith(f"Warning: {corpus / 'cache'}")
+    assert warning.endswith(
+        ": cannot write the extraction cache (Not a directory); built without it"
+    )
+    assert "2 documents (2 extracted, 0 cached, 0 failed)" in result.stdout

@@ -76,6 +76,7 @@ class BuildReport:
     # "extract" (documents not in the cache), "database" (rows, follow-up, the new file)
     seconds: dict[str, float] = field(default_factory=dict)
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # sidecars left out
+    cache_error: str | None = None  # the extraction cache could not be written (and why)
 
     def timing(self) -> str:
         """For example "took 1.46 s (corpus 0.09 s, start-up 0.33 s, extract 0.68 s,
@@ -220,7 +221,12 @@ def extract_corpus(
             data = {"error": error}
         else:
             report.extracted += 1
-        _write_cache(cache_path(corpus, side), data)
+        if not report.cache_error:
+            try:
+                _write_cache(cache_path(corpus, side), data)
+            except OSError as exc:  # only a cache: say so once, and build without it
+                path = exc.filename or cache_path(corpus, side)
+                report.cache_error = f"{path}: cannot write the extraction cache ({exc.strerror})"
         results[side.sha256] = data
         if progress:
             progress(len(results), len(sidecars))

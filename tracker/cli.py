@@ -247,6 +247,8 @@ def build(corpus_dir, db_path, workers) -> None:
         sys.stderr.write("\n")
     for url, error in [*report.unreadable, *report.failed]:
         click.echo(f"Error: {url}: {error}", err=True)
+    if report.cache_error:
+        click.echo(f"Warning: {report.cache_error}; built without it", err=True)
     state = "written" if report.replaced else "unchanged"
     click.echo(f"Built {db_path} ({state}): {report.summary()}")
     click.echo(f"The build {report.timing()}.")
