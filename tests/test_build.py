@@ -533,3 +533,12 @@ def test_an_extraction_cache_that_cannot_be_written_is_a_warning(tmp_path, fixtu
         ": cannot write the extraction cache (Not a directory); built without it"
     )
     assert "2 documents (2 extracted, 0 cached, 0 failed)" in result.stdout
+
+
+def test_a_document_file_gone_from_under_its_sidecar_is_a_named_failure(tmp_path, fixtures):
+    corpus = _corpus(tmp_path, fixtures)
+    stored = sorted(p for p in (corpus / "documents").glob("*/*") if p.suffix != ".json")[0]
+    stored.unlink()
+    report = build(str(corpus), str(tmp_path / "tracker.db"))
+    assert report.replaced and report.extracted == 1
+    assert [error for _, error in report.failed] == [f"stored document missing: {stored}"]

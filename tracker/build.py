@@ -163,6 +163,8 @@ def cache_path(corpus: Corpus, side: Sidecar) -> Path:
 
 def _extract_one(args: tuple[str, str, str | None, dict]) -> tuple[dict | None, str | None]:
     path, content_type, url, overrides = args
+    if not os.path.exists(path):  # its sidecar is there, the file is not
+        return None, f"stored document missing: {path}"
     try:
         result = extract_path(path, content_type, url=url, **overrides)
     except ExtractionError as exc:
