@@ -201,3 +201,15 @@ def test_an_unreadable_crawl_state_is_one_line_for_crawl_build_and_update(tmp_pa
     assert state.read_text() == "not a database"  # left for the maintainer to look at
     assert len(list((corpus / "documents").glob("*/*.json"))) == 1
     assert not (tmp_path / "t.db").exists()
+
+
+def test_document_options_are_checked(tmp_path, fixtures):
+    page = str(fixtures / "monitor_profile.txt")
+    for command in (["extract", page], ["add", page, "--corpus", str(tmp_path / "c")]):
+        result = CliRunner().invoke(cli, [*command, "--url", "notaurl"])
+        assert result.exit_code == 2
+        assert "Invalid value for '--url': 'notaurl' is not an http(s) URL" in result.output
+        result = CliRunner().invoke(cli, [*command, "--year", "99999"])
+        assert result.exit_code == 2
+        assert "'--year': 99999 is not in the range 1990<=x<=2100." in result.output
+    assert not (tmp_path / "c").exists()  # nothing stored on bad options

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -58,6 +59,29 @@ def cli() -> None:
     Example (the real publishers):
       tracker crawl && tracker build && tracker serve
     """
+
+
+def _http_url(ctx, param, value: str | None) -> str | None:
+    if value is not None and not re.match(r"https?://[^/\s]+", value):
+        raise click.BadParameter(f"{value!r} is not an http(s) URL")
+    return value
+
+
+def document_options(command):
+    """--url, --country, --series and --year: what a maintainer knows about a document
+    (for extract they override detection; for add they are stored with it)."""
+    for option in reversed(
+        [
+            click.option(
+                "--url", callback=_http_url, help="The URL the document was published at."
+            ),
+            click.option("--country", help="Country name, alias or ISO code."),
+            click.option("--series", type=click.Choice(["mar-cmr", "mar-mines", "monitor"])),
+            click.option("--year", type=click.IntRange(1990, 2100), help="Edition year."),
+        ]
+    ):
+        command = option(command)
+    return command
 
 
 # Datasette's port, for serve and demo
@@ -161,10 +185,7 @@ def _end_progress_line() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per document per line.")
-@click.option("--url", help="The URL the document was published at.")
-@click.option("--country", help="Country name, alias or ISO code (overrides detection).")
-@click.option("--series", type=click.Choice(["mar-cmr", "mar-mines", "monitor"]))
-@click.option("--year", type=int, help="Edition year (overrides detection).")
+@document_options
 def extract(paths, as_json, url, country, series, year) -> None:
     """Extract figures, recommendations and developments from local files.
 
@@ -279,10 +300,7 @@ def serve(db_path, host, port) -> None:
 @click.option(
     "--corpus", "corpus_dir", default="corpus", show_default=True, type=click.Path(file_okay=False)
 )
-@click.option("--url", help="The URL the document was published at.")
-@click.option("--country", help="Country name, alias or ISO code.")
-@click.option("--series", type=click.Choice(["mar-cmr", "mar-mines", "monitor"]))
-@click.option("--year", type=int, help="Edition year.")
+@document_options
 def add(paths, corpus_dir, url, country, series, year) -> None:
     """Put local files (a PDF received by email) into the corpus.
 
