@@ -129,9 +129,23 @@ def evaluate(gold_dir: str | Path, documents_root: str | Path) -> EvalReport:
     report = EvalReport()
     gold_files = sorted(Path(gold_dir).glob("*.yml"))
     for gold_file in gold_files:
-        gold = yaml.safe_load(gold_file.read_text(encoding="utf-8"))
-        path = Path(documents_root) / gold["file"]
         name = gold_file.stem
+        try:
+            gold = yaml.safe_load(gold_file.read_text(encoding="utf-8"))
+            if not isinstance(gold, dict) or not isinstance(gold.get("document"), dict):
+                raise ValueError("no `document:` mapping")
+            path = Path(documents_root) / gold["file"]
+        except (
+            OSError,
+            UnicodeDecodeError,
+            yaml.YAMLError,
+            ValueError,
+            KeyError,
+            TypeError,
+        ) as exc:
+            cause = f"missing {exc}" if isinstance(exc, KeyError) else str(exc).splitlines()[0]
+            report.errors.append(f"{name}: bad gold file {gold_file} ({cause})")
+            continue
         if not path.exists():
             report.errors.append(f"{name}: document not found: {path}")
             continue
@@ -139,6 +153,9 @@ def evaluate(gold_dir: str | Path, documents_root: str | Path) -> EvalReport:
             result = extract_path(path).to_json()
         except ExtractionError as exc:
             report.errors.append(f"{name}: {exc}")
+            continue
+        except Exception as exc:  # a bug on one document must not stop the scoring
+            report.errors.append(f"{name}: {type(exc).__name__}: {exc}")
             continue
         report.documents += 1
         _score_metadata(report, name, result["document"], gold["document"])
