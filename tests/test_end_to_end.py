@@ -96,6 +96,22 @@ def test_demo_command_no_serve_prints_what_was_built(tmp_path):
     assert "already holds a demo corpus" in again.stderr
 
 
+def test_demo_never_replaces_a_tracker_db_already_in_its_directory(tmp_path):
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+
+    real = tmp_path / "tracker.db"
+    real.write_bytes(b"somebody's database")
+    result = CliRunner().invoke(cli, ["demo", "--no-serve", "--dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {tmp_path}: already holds a tracker.db; remove it or choose another --dir\n"
+    )
+    assert real.read_bytes() == b"somebody's database"
+    assert not (tmp_path / "corpus").exists()
+
+
 def test_demo_serves_a_datasette_page_listing_the_documents(tmp_path):
     import subprocess
     import sys

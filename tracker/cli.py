@@ -482,6 +482,8 @@ def demo(workdir, no_serve, port) -> None:
     target = Path(workdir)
     if (target / "corpus").exists() and any((target / "corpus").iterdir()):
         fail(workdir, "already holds a demo corpus; remove it or choose another --dir")
+    if (target / "tracker.db").exists():  # perhaps a real one: the demo never replaces it
+        fail(workdir, "already holds a tracker.db; remove it or choose another --dir")
     with SampleSite() as site:
         click.echo(f"Sample site (sample data, not real reports): {site.url}/")
         try:
