@@ -213,3 +213,6 @@ def test_document_options_are_checked(tmp_path, fixtures):
         assert result.exit_code == 2
         assert "'--year': 99999 is not in the range 1990<=x<=2100." in result.output
     assert not (tmp_path / "c").exists()  # nothing stored on bad options
+    result = CliRunner().invoke(cli, ["update", "--notify", "notaurl", "--corpus", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "Invalid value for '--notify': 'notaurl' is not an http(s) URL" in result.output

@@ -368,7 +368,12 @@ def status(country, db_path, as_json) -> None:
     show_default=True,
     help="Seconds between two requests to the same host.",
 )
-@click.option("--notify", metavar="URL", help="POST the JSON change report to this webhook.")
+@click.option(
+    "--notify",
+    metavar="URL",
+    callback=_http_url,
+    help="POST the JSON change report to this webhook.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the change report as JSON.")
 def update(sources, base_urls, corpus_dir, db_path, workers, delay, notify, as_json) -> None:
     """Crawl, rebuild, and report what changed since the previous update.
