@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import signal
 import subprocess
 import sys
@@ -62,7 +61,9 @@ def cli() -> None:
 
 
 def _http_url(ctx, param, value: str | None) -> str | None:
-    if value is not None and not re.match(r"https?://[^/\s]+", value):
+    from .sources import is_http_url
+
+    if value is not None and not is_http_url(value):
         raise click.BadParameter(f"{value!r} is not an http(s) URL")
     return value
 

@@ -46,15 +46,21 @@ class Source:
 
     def with_base_url(self, base_url: str) -> Source:
         base_url = base_url.rstrip("/")
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        if not is_http_url(base_url):
             raise SettingsError(f"base_url: {base_url!r} is not an http(s) URL")
         clone = Source(**{k: getattr(self, k) for k in self.__dataclass_fields__})
         clone.base_url = base_url
-        clone.mirror_of = [h for h in self.allowed_hosts if h != parts.netloc]
-        clone.allowed_hosts = [parts.netloc]
+        host = urlsplit(base_url).netloc
+        clone.mirror_of = [h for h in self.allowed_hosts if h != host]
+        clone.allowed_hosts = [host]
         clone.fallbacks = []  # the mirror serves everything it has
         return clone
+
+
+def is_http_url(value: str) -> bool:
+    """An http or https URL with a host: what every URL option and setting must be."""
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def load_sources(path: str | None = None) -> dict[str, Source]:
@@ -77,7 +83,7 @@ def load_sources(path: str | None = None) -> dict[str, Source]:
             )
         except TypeError as exc:
             raise SettingsError(f"sources.yml: {name}: {exc}") from exc
-        if not out[name].base_url.startswith(("http://", "https://")):
+        if not is_http_url(out[name].base_url):
             raise SettingsError(f"sources.yml: {name}.base_url must be an http(s) URL")
     return out
 
