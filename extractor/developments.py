@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import nlp
+from .dates import MONTH_PATTERN, month_number
 from .model import Block, Development, LoadedDocument
 from .yamlio import load_yaml
 
@@ -29,29 +30,14 @@ if not Doc.has_extension("events"):
     Doc.set_extension("events", default=None)
 
 STAGES = ("not_done", "in_progress", "completed")
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-_MONTH = "|".join(_MONTHS)
-_DATE = re.compile(rf"\b(?:(?P<month>{_MONTH})\s+)?(?P<year>(?:19|20)\d\d)\b", re.I)
+_DATE = re.compile(rf"\b(?:(?P<month>{MONTH_PATTERN})\s+)?(?P<year>(?:19|20)\d\d)\b", re.I)
 _BETWEEN = re.compile(
-    rf"\bbetween\s+(?:(?:{_MONTH})\s+)?(?:19|20)\d\d\s+and\s+(?:(?P<month>{_MONTH})\s+)?"
+    rf"\bbetween\s+(?:(?:{MONTH_PATTERN})\s+)?(?:19|20)\d\d\s+and\s+(?:(?P<month>{MONTH_PATTERN})\s+)?"
     r"(?P<year>(?:19|20)\d\d)\b",
     re.I,
 )
 _PERIOD = re.compile(r"\b(?:19|20)\d\d\s*[\u2013\u2014/-]\s*(?:19|20)?\d\d\b")
-_MONTH_ONLY = re.compile(rf"\b(?:in|since|from)\s+(?P<month>{_MONTH})\b(?!\s+\d)", re.I)
+_MONTH_ONLY = re.compile(rf"\b(?:in|since|from)\s+(?P<month>{MONTH_PATTERN})\b(?!\s+\d)", re.I)
 _COORDINATED = re.compile(
     r"^\s*(?:[\d\u2013-]+\s*)?,?\s*(?:and|or)\s+(?:(?:a|an|the|its|their)\s+)?(?:[\w'-]+\s+){0,4}$",
     re.I,
@@ -335,7 +321,7 @@ def _dates(
     out = []
     for match in _BETWEEN.finditer(text):
         month = match.group("month")
-        out.append((match.start(), match.end(), int(match.group("year")), _month(month)))
+        out.append((match.start(), match.end(), int(match.group("year")), month_number(month)))
         taken.append(match.span())
     taken += [m.span() for m in _PERIOD.finditer(text)]
     for match in _DATE.finditer(text):
@@ -346,12 +332,8 @@ def _dates(
         year = int(match.group("year"))
         if report_year and year > report_year and stage == "completed":
             continue
-        out.append((match.start(), match.end(), year, _month(match.group("month"))))
+        out.append((match.start(), match.end(), year, month_number(match.group("month"))))
     return out
-
-
-def _month(name: str | None) -> int | None:
-    return _MONTHS.index(name.lower()) + 1 if name else None
 
 
 def _date_of(text: str, event: Event, report_year: int | None) -> tuple[int | None, int | None]:
@@ -373,13 +355,13 @@ def _date_of(text: str, event: Event, report_year: int | None) -> tuple[int | No
         years = [d for d in _dates(text, event.stage, report_year) if lo <= d[0] and d[1] <= hi]
         if near and years:  # "In February 2004, ... and in March a policy was approved"
             nearest = min(years, key=lambda d: abs(d[0] - near.start()))
-            return nearest[2], _month(near.group("month"))
+            return nearest[2], month_number(near.group("month"))
         return None, None
     month = best[2]
     left, right = min(event.cue[0], event.trigger[0]), max(event.cue[1], event.trigger[1])
     near = _MONTH_ONLY.search(text, max(0, left - 40), right + 40)
     if near and (month is None or min(abs(near.end() - left), abs(near.start() - right)) < best[0]):
-        month = _month(near.group("month"))  # "In February 2019 ..., and in May ... approved"
+        month = month_number(near.group("month"))  # "In February 2019 ..., and in May ... approved"
     return best[1], month
 
 

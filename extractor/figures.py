@@ -13,6 +13,7 @@ from functools import lru_cache
 from importlib import resources
 
 from . import nlp, scores
+from .dates import MONTH_PATTERN
 from .model import Block, Figure, LoadedDocument
 from .yamlio import load_yaml
 
@@ -35,14 +36,13 @@ COUNT_RE = re.compile(
     rf"(?![\w%]|[.,]\d|\s*(?:%|per ?cent|percent))",
     re.I,
 )
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-_DATE_AROUND = re.compile(rf"^\s*(?:{_MONTHS})\b|(?:{_MONTHS})\s*$", re.I)
+_DATE_AROUND = re.compile(rf"^\s*(?:{MONTH_PATTERN})\b|(?:{MONTH_PATTERN})\s*$", re.I)
 _YEAR = re.compile(r"(?<![\d,.£$€-])((?:19|20)\d\d)(?!\d|[,.]\d|\s*(?:km|m2|ha\b|%))")
 _YEAR_LEAD = re.compile(
     rf"(?P<lead>\b(?:as of|as at|as in|at the end of|by the end of|at end|end of|end|"
     r"by|in|during|for|throughout|since|until|till|before|from|through|to|of|early|late|mid|"
     rf"first half of|second half of|beginning of))[\s-]+(?:the\s+)?(?:end\s+(?:of\s+)?)?"
-    rf"(?:(?:\d{{1,2}}\s+)?(?:{_MONTHS})\s+)?$|(?P<month>\b(?:{_MONTHS}))\s+$",
+    rf"(?:(?:\d{{1,2}}\s+)?(?:{MONTH_PATTERN})\s+)?$|(?P<month>\b(?:{MONTH_PATTERN}))\s+$",
     re.I,
 )
 _FRONTED = re.compile(

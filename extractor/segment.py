@@ -12,10 +12,10 @@ from importlib import resources
 from urllib.parse import urlparse
 
 from . import countries
+from .dates import MONTH_PATTERN
 from .model import Block, DocumentMeta, LoadedDocument, Section
 from .yamlio import load_yaml
 
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _DOWNLOAD = re.compile(
     r"download the (?:full )?[\"\u201c]?"
     r"(?P<report>clearing (?:cluster munition remnants|the mines))"
@@ -30,7 +30,7 @@ _TITLE_REPORT = re.compile(
     re.I,
 )
 _LAST_UPDATED = re.compile(
-    rf"last updated:?\s*(?:\d{{1,2}}\s+)?(?:{_MONTHS})?\s*(?P<year>(?:19|20)\d\d)", re.I
+    rf"last updated:?\s*(?:\d{{1,2}}\s+)?(?:{MONTH_PATTERN})?\s*(?P<year>(?:19|20)\d\d)", re.I
 )
 _MONITOR_URL = re.compile(r"/reports/(?P<year>(?:19|20)\d\d)/(?P<slug>[a-z0-9-]+)/")
 _MAR_URL = re.compile(r"/country/(?P<slug>[a-z0-9-]+)(?P<mines>/anti-personnel-mines)?/?$")
@@ -45,7 +45,7 @@ _IN_YEAR = re.compile(
     r"((?:19|20)\d\d)\b(?!\s*[–-]\s*\d)",
     re.I,
 )
-_DATED = re.compile(rf"\b(?:{_MONTHS})\s+((?:19|20)\d\d)\b(?!\s*[–-]\s*\d)", re.I)
+_DATED = re.compile(rf"\b(?:{MONTH_PATTERN})\s+((?:19|20)\d\d)\b(?!\s*[–-]\s*\d)", re.I)
 _FUTURE_BEFORE = re.compile(
     r"\b(?:by|until|till|before|from)\s+(?:the\s+)?(?:end[\s-]+(?:of\s+)?)?(?:\d{1,2}\s+)?$|"
     r"\b(?:deadlines?|targets?|expire[sd]?|extension|extended|goal|due|(?:plan|plans|planned|"

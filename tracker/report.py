@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from extractor import countries
+from extractor.dates import MONTH_PATTERN
 
 
 class UnknownCountry(LookupError):
@@ -105,9 +106,8 @@ def format_threads(threads: list[dict], width: int = 70) -> str:
     return "\n".join(lines)
 
 
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_DATED = re.compile(rf"\b(?:(?:{_MONTHS})\s+)?(?:19|20)\d\d\b")
-_MONTH_DATED = re.compile(rf"\b(?:{_MONTHS})\s+(?:19|20)\d\d\b")
+_DATED = re.compile(rf"\b(?:(?:{MONTH_PATTERN})\s+)?(?:19|20)\d\d\b", re.I)
+_MONTH_DATED = re.compile(rf"\b(?:{MONTH_PATTERN})\s+(?:19|20)\d\d\b", re.I)
 
 
 def excerpt(sentence: str, width: int = 70) -> str:
