@@ -221,32 +221,17 @@ def _rec_keys(docs: list[dict], rows: list[dict]) -> dict[tuple, dict]:
 def _recommendations(previous: dict, new: dict) -> list[dict]:
     old = _rec_keys(previous.get("documents", []), previous.get("recommendations", []))
     cur = _rec_keys(new["documents"], new["recommendations"])
-    out = []
-    for key, r in cur.items():
-        if key not in old:
-            out.append(
-                _change(
-                    "recommendation_new",
-                    "recommendations",
-                    r["id"],
-                    r["country_code"],
-                    r["report_year"],
-                    r["text"][:300],
-                )
-            )
-    for key, r in old.items():
-        if key not in cur:
-            out.append(
-                _change(
-                    "recommendation_gone",
-                    "recommendations",
-                    r["id"],
-                    r["country_code"],
-                    r["report_year"],
-                    r["text"][:300],
-                )
-            )
-    return out
+    return [
+        _change(
+            kind, "recommendations", r["id"], r["country_code"], r["report_year"], r["text"][:300]
+        )
+        for kind, these, others in (
+            ("recommendation_new", cur, old),
+            ("recommendation_gone", old, cur),
+        )
+        for key, r in these.items()
+        if key not in others
+    ]
 
 
 def _statuses(previous: dict, new: dict) -> list[dict]:
