@@ -112,10 +112,13 @@ def hyphen_compounds() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(left), frozenset(right)
 
 
+_HEAD_KEYS = ("review.org", "Monitor", "Clearing", "CLEARING")  # one is in every running head
+
+
 @lru_cache(maxsize=1)
 def running_heads() -> re.Pattern:
     raw = resources.files("extractor").joinpath("patterns/running_heads.yml").read_text()
-    return re.compile("|".join(f"(?:{p})" for p in load_yaml(raw)))
+    return re.compile("|".join(f"(?:{p})" for p in load_yaml(raw)), re.M)
 
 
 def join_hyphenation(text: str) -> str:
@@ -138,9 +141,16 @@ def join_hyphenation(text: str) -> str:
 
 def strip_running_heads(text: str) -> str:
     """Running headers and footers left inside text ("mineactionreview.org 181")."""
-    if "review.org" not in text and "Monitor" not in text and "Clearing" not in text:
+    if not any(key in text for key in _HEAD_KEYS):
         return text
     return running_heads().sub(" ", text)
+
+
+def running_heads_in(text: str) -> list[str]:
+    """The running heads ``strip_running_heads`` takes out of a text."""
+    if not any(key in text for key in _HEAD_KEYS):
+        return []
+    return [m.group(0).strip() for m in running_heads().finditer(text)]
 
 
 def clean_text(text: str) -> str:

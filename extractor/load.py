@@ -171,12 +171,17 @@ def _decode(data: bytes) -> str:
 # --- building pages from (kind, text) parts ---------------------------------------------
 
 
-def page_from_parts(number: int, parts: list[tuple[str, str]]) -> Page:
-    """A page whose blocks are the cleaned parts, one per line of the page text."""
+def page_from_parts(
+    number: int, parts: list[tuple[str, str]], heads: list[str] | None = None
+) -> Page:
+    """A page whose blocks are the cleaned parts, one per line of the page text; ``heads``
+    are the running heads already taken out (those left in the parts are taken out here)."""
     texts: list[str] = []
     blocks: list[Block] = []
+    heads = list(heads or [])
     offset = 0
     for kind, raw in parts:
+        heads += clean.running_heads_in(raw)
         for part_kind, text in _clean_part(kind, raw):
             if part_kind == "bullet":
                 blocks.append(Block("bullet", "", number, offset, offset))
@@ -186,7 +191,7 @@ def page_from_parts(number: int, parts: list[tuple[str, str]]) -> Page:
             blocks.append(Block(part_kind, text, number, offset, offset + len(text)))
             texts.append(text)
             offset += len(text) + 1
-    return Page(number=number, text="\n".join(texts), blocks=blocks)
+    return Page(number=number, text="\n".join(texts), blocks=blocks, heads=heads)
 
 
 def _clean_part(kind: str, raw: str) -> list[tuple[str, str]]:
@@ -443,5 +448,7 @@ def _gather(el, previous: str = ""):
 
 def _load_pdf(data: bytes) -> tuple[str | None, list[Page]]:
     title, pdf_pages = pdf.read_pdf(data)
-    pages = [page_from_parts(page.number, pdf.paragraphs(page.lines)) for page in pdf_pages]
+    pages = [
+        page_from_parts(page.number, pdf.paragraphs(page.lines), page.heads) for page in pdf_pages
+    ]
     return title, pages

@@ -25,6 +25,9 @@ class Page:
     number: int  # 1-based
     text: str
     blocks: list[Block] = field(default_factory=list)
+    # running heads and footers the loader took out of the text ("CLEARING THE MINES 2017
+    # 93"): not content, but they name the edition the page is from
+    heads: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -53,6 +53,7 @@ class PdfPage:
     width: float
     height: float
     lines: list[Line] = field(default_factory=list)
+    heads: list[str] = field(default_factory=list)  # running heads taken out of ``lines``
 
 
 def read_pdf(data: bytes) -> tuple[str | None, list[PdfPage]]:
@@ -219,14 +220,15 @@ def _drop_running_heads(pages: list[PdfPage]) -> None:
     threshold = max(2, REPEAT_SHARE * len(pages))
     repeated = {key for key, count in seen.items() if count >= threshold}
     for page in pages:
-        page.lines = [
-            line
-            for line in page.lines
-            if not (
-                _in_margin(line, page.height)
-                and (_head_key(line) in repeated or _PAGE_NUMBER.match(line.text))
-            )
-        ]
+        kept = []
+        for line in page.lines:
+            if not _in_margin(line, page.height):
+                kept.append(line)
+            elif _head_key(line) in repeated:
+                page.heads.append(line.text)
+            elif not _PAGE_NUMBER.match(line.text):
+                kept.append(line)
+        page.lines = kept
 
 
 def _in_margin(line: Line, height: float) -> bool:

@@ -34,9 +34,10 @@ _START = re.compile(
 _HEADER_YEARS = re.compile(r"(?:score|criterion)\s*\(?\s*((?:19|20)\d\d)\s*\)?", re.I)
 _NOT_APPLICABLE = re.compile(r"^(?:not applicable|n/a)\.?$", re.I)
 _SCRAMBLED = re.compile(
-    rf"(?<![\w(])(?P<label>[A-Z][A-Z'’&/-]+(?:\s+[A-Z][A-Z'’&/-]+){{0,6}})\s+"
-    rf"(?P<s1>{_SCORE})(?:\s+(?P<s2>{_SCORE}))?(?=\s+[A-Z(][a-z]|\s*$)"
+    rf"(?<![\w(])(?P<label>[A-Z][A-Z'’&/-]+(?:\s+[A-Z&][A-Z'’&/-]*){{0,6}})\s+"
+    rf"(?P<s1>{_SCORE})(?:\s+(?P<s2>{_SCORE}))?(?=\s+[A-Z(][a-z]|\s+[A-Z]{{2,}}\w*\s+[a-z]|\s*$)"
 )
+_CONTINUED = re.compile(r"^[A-Z][A-Z&/-]+(?:\s+[A-Z&][A-Z&/-]*)*\s+[a-z]")
 _END = re.compile(
     r"^(?:key developments?|recommendations?\b.*|performance commentary|contamination|"
     r"five[- ]year overview|download\b.*|click here\b.*|mine action management|treaty status)$",
@@ -201,6 +202,8 @@ def _feed(table: _Table, block: Block, text: str) -> bool:
             _add_row(table, block, slug, number, rating_of(table.pending.text))
         table.pending = None
         return True
+    if _scrambled(table, block, text, 0):  # "UNDERSTANDING OF CMR 4 Chile knows ..."
+        return True
     slug = criterion_of(text, table.criteria(), table.seen()) if len(text) < 120 else None
     if slug:
         table.note_generation(text, slug)
@@ -210,7 +213,12 @@ def _feed(table: _Table, block: Block, text: str) -> bool:
         return True
     if _START.match(text) or _norm(text) == "score":
         return True
-    return _scrambled(table, block, text, 0)
+    if _WEIGHT.match(text) or _CONTINUED.match(text):
+        # "(10% of overall score)", or the rest of a label cut across lines ("PROGRAMME
+        # out demining, but ..."): a row of the table, without a score
+        table.note_generation(text, None)
+        return True
+    return False
 
 
 def _scrambled(table: _Table, block: Block, text: str, offset: int) -> bool:

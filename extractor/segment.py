@@ -29,6 +29,24 @@ _TITLE_REPORT = re.compile(
     r"(?P<year>(?:19|20)\d\d)",
     re.I,
 )
+_REPORT_NAME = r"clearing (?:cluster munition remnants|the mines)"
+# a report title in a line that links to the report ("Full chapter: Clearing ... 2019, Lao PDR
+# (PDF, 2.1MB)") or in a running head the loader took out ("38 CLEARING CLUSTER MUNITION
+# REMNANTS 2018"): both name the edition the text is from
+_REPORT_LINK = re.compile(
+    rf"^.*\b(?:download|pdf|full (?:chapter|report)|click here)\b.*?(?P<report>{_REPORT_NAME})"
+    r"\s+(?P<year>(?:19|20)\d\d)\b.*$|"
+    rf"^.*?(?P<report2>{_REPORT_NAME})\s+(?P<year2>(?:19|20)\d\d)\b.*"
+    r"\b(?:download|pdf|full (?:chapter|report))\b.*$",
+    re.I | re.M,
+)
+_HEAD_EDITION = re.compile(rf"(?P<report>{_REPORT_NAME})\s+(?P<year>(?:19|20)\d\d)\b", re.I)
+# the deadline line under a PDF chapter's country name: the convention names the series
+_DEADLINE_HEAD = re.compile(
+    r"^[ \t]*(?P<treaty>CONVENTION ON CLUSTER MUNITIONS|ANTI-PERSONNEL MINE BAN CONVENTION)"
+    r"[ \t]+ARTICLE [45] DEADLINE\b",
+    re.M,
+)
 _LAST_UPDATED = re.compile(
     rf"last updated:?\s*(?:\d{{1,2}}\s+)?(?:{MONTH_PATTERN})?\s*(?P<year>(?:19|20)\d\d)", re.I
 )
@@ -46,10 +64,17 @@ _IN_YEAR = re.compile(
     re.I,
 )
 _DATED = re.compile(rf"\b(?:{MONTH_PATTERN})\s+((?:19|20)\d\d)\b(?!\s*[–-]\s*\d)", re.I)
+_MEASURED = re.compile(
+    r"\d[\d,.]*\s*(?:km2|km²|km 2|sq\.? ?km|square (?:kilo)?met|m2|m²|hectares?\b)|"
+    r"\d[\d,]*\s+(?:[\w-]+\s+){0,3}(?:were\s+|was\s+)?(?:destroyed|cleared)\b",
+    re.I,
+)
 _FUTURE_BEFORE = re.compile(
-    r"\b(?:by|until|till|before|from)\s+(?:the\s+)?(?:end[\s-]+(?:of\s+)?)?(?:\d{1,2}\s+)?$|"
+    r"\b(?:by|until|till|before|from)\s+(?:the\s+)?(?:end[\s-]+(?:of\s+)?)?(?:\d{1,2}\s+)?\Z|"
     r"\b(?:deadlines?|targets?|expire[sd]?|extension|extended|goal|due|(?:plan|plans|planned|"
-    r"aims?|intends?|expects?|expected|scheduled|hopes?) to)\b[^.;]{0,40}$|\d\s*[–-]\s*$",
+    r"aims?|intends?|expects?|expected|scheduled|hopes?) to)\b"
+    # on the year's line, or ending the line before (a label: "Article 5 deadline\n1 March")
+    r"(?:[^.;\n]{0,40}|[^.;\n\d]{0,10}\n[^.;\n]{0,12})\Z|\d\s*[–-]\s*\Z",
     re.I,
 )
 _FUTURE_AFTER = re.compile(r"\s*(?:[–-]\s*\d|\S*\s*(?:clearance |completion )*deadline)", re.I)
@@ -113,8 +138,11 @@ def metadata(doc: LoadedDocument, overrides: dict | None = None) -> DocumentMeta
             setv(key, value, "override")
 
     download = _DOWNLOAD.search(text)
+    named = _named_editions(text, [head for page in doc.pages for head in page.heads])
     opening = "\n".join(
-        line for line in text[:300].split("\n") if not re.search(r"download|click here", line, re.I)
+        line
+        for line in text[:300].split("\n")
+        if not re.search(r"download|click here|\bpdf\b|full (?:chapter|report)", line, re.I)
     )
     title_report = _TITLE_REPORT.search((doc.title or "") + "\n" + opening)
     mar = _MAR_URL.search(path)
@@ -130,12 +158,33 @@ def metadata(doc: LoadedDocument, overrides: dict | None = None) -> DocumentMeta
         setv("series", series_for_report(download.group("report")), "text:download-line")
     if title_report:
         setv("series", series_for_report(title_report.group("report")), "text:title")
+    if named:
+        setv("series", series_for_report(named[0][0]), named[0][2])
+    deadline = _DEADLINE_HEAD.search(text[:1500])
+    if deadline:
+        cmr = deadline.group("treaty").startswith("CONVENTION ON CLUSTER")
+        setv("series", "mar-cmr" if cmr else "mar-mines", "text:deadline-heading")
     if re.search(r"landmine (and cluster munition )?monitor|last updated:", text[:600], re.I):
         setv("series", "monitor", "text:monitor-header")
 
     _set_country(meta, doc, text, overrides or {}, mar, monitor, archive, download)
-    _set_year(meta, text, setv, title_report, monitor, archive, snapshot_year)
+    _set_year(meta, text, setv, title_report, monitor, archive, snapshot_year, named)
     return meta
+
+
+def _named_editions(text: str, heads: list[str]) -> list[tuple[str, int, str]]:
+    """(report, year, rule) of the links to the report in the text, then of the running
+    heads the loader took out of it."""
+    found = []
+    for match in _REPORT_LINK.finditer(text):
+        report = match.group("report") or match.group("report2")
+        year = match.group("year") or match.group("year2")
+        found.append((report, int(year), "text:report-link"))
+    for head in heads:
+        match = _HEAD_EDITION.search(head)
+        if match:
+            found.append((match.group("report"), int(match.group("year")), "text:running-head"))
+    return found
 
 
 def _url_parts(url: str) -> tuple[str, str, int | None]:
@@ -204,7 +253,7 @@ def _looks_like_report(doc: LoadedDocument) -> bool:
     )
 
 
-def _set_year(meta, text, setv, title_report, monitor, archive, snapshot_year) -> None:
+def _set_year(meta, text, setv, title_report, monitor, archive, snapshot_year, named) -> None:
     """Edition year, most trusted rule first. A download line can be stale: it is kept only
     when the text reports nothing later than it."""
     last_updated = _LAST_UPDATED.search(text)
@@ -216,9 +265,13 @@ def _set_year(meta, text, setv, title_report, monitor, archive, snapshot_year) -
         setv("report_year", int(title_report.group("year")), "text:title")
     if monitor:
         setv("report_year", int(monitor.group("year")), "url:monitor-year")
+    heads = [year for _, year, rule in named if rule == "text:running-head"]
+    if heads:  # every page of a chapter carries its edition
+        setv("report_year", Counter(heads).most_common(1)[0][0], "text:running-head")
     estimate = text_year(text)
     downloads = [int(m.group("year")) for m in _DOWNLOAD.finditer(text)]
     downloads += [int(m.group("year")) for m in _DOWNLOAD_SHORT.finditer(text)]
+    downloads += [year for _, year, rule in named if rule == "text:report-link"]
     if downloads:
         stated = downloads[0]  # the report title in the link; a bare heading year comes last
         if estimate is not None and estimate > max(downloads):
@@ -243,7 +296,10 @@ def text_year(text: str) -> int | None:
     reported: Counter[int] = Counter()
     for match in _IN_YEAR.finditer(text):
         if not _future(text, match):
-            reported[int(match.group(1))] += 1
+            # a year with an output in its sentence ("in 2021, 5.6km2 was released") is
+            # the year reported on; one with an event only ("in 2022, Iraq requested an
+            # extension") can be the edition's own year
+            reported[int(match.group(1))] += 2 if _MEASURED.search(_sentence(text, match)) else 1
     dated = [int(m.group(1)) for m in _DATED.finditer(text) if not _future(text, m)]
     candidates = []
     if reported:
@@ -252,6 +308,12 @@ def text_year(text: str) -> int | None:
     if dated:
         candidates.append(max(dated))
     return max(candidates) if candidates else None
+
+
+def _sentence(text: str, match: re.Match) -> str:
+    start = max(text.rfind(". ", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
+    ends = [i for i in (text.find(". ", match.end()), text.find("\n", match.end())) if i >= 0]
+    return text[start : min(ends, default=len(text))]
 
 
 def _future(text: str, match: re.Match) -> bool:

@@ -82,6 +82,9 @@ def test_footnote_markers_are_stripped_before_numbers_are_read(text, stripped):
             "was cleared in   the north",
         ),
         ("CLEARING THE MINES 2019", "CLEARING THE MINES 2019"),  # a title, not a running head
+        # in capitals, on a line of their own, page number before or after
+        ("item one\n58 CLEARING CLUSTER MUNITION REMNANTS 2020\nitem two", "item one\n \nitem two"),
+        ("contam-\nCLEARING THE MINES 2017 93\nination", "contam-\n \nination"),
     ],
 )
 def test_running_heads_left_inside_text(text, stripped):

@@ -189,6 +189,30 @@ def test_cells_run_together_with_the_commentary_column():
     ]
 
 
+def test_commentary_that_opens_with_an_acronym_and_labels_cut_across_lines():
+    # a PDF table read row by row: label words, score and commentary run together, the
+    # label's last words and its weight fall on the lines after
+    text = (
+        "ASSESSMENT OF NATIONAL PROGRAMME PERFORMANCE\n"
+        "Criterion Score (2019) Performance commentary\n"
+        "UNDERSTANDING OF CMR 4 TMAC knows which ranges are affected, but their\n"
+        "CONTAMINATION extent rests on range boundaries.\n"
+        "(20% of overall score)\n"
+        "NATIONAL OWNERSHIP & 5 TMAC coordinates the programme and the army carries\n"
+        "PROGRAMME out demining, but there is no national budget line\n"
+        "MANAGEMENT for it.\n"
+        "(10% of overall score)\n"
+        "GENDER 3 No gender policy exists for mine action.\n"
+    )
+    assert read(text, 2020) == [
+        ("understanding_of_contamination", 4.0, 2019),
+        ("national_ownership", 5.0, 2019),
+        ("gender_diversity", 3.0, 2019),
+    ]
+    old = "Criterion Performance score (2017) Commentary\nPROBLEM 8 TMAC has a sound picture.\n"
+    assert read(old, 2018) == [("problem_understood", 8.0, 2017)]
+
+
 @pytest.mark.parametrize(
     "text",
     [

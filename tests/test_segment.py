@@ -101,6 +101,43 @@ CASES = [
         ("SRB", "mar-mines", 2019),
         {"report_year": "text:title", "country": "text:opening"},
     ),
+    # a PDF chapter copied onto another site: its running head names the edition
+    (
+        "https://docs.example.org/doc/testland-chapter",
+        "TESTLAND\nIn 2020, 2km2 was cleared. In 2021, a strategy was adopted.\n"
+        "■ Testland should survey.\n\n44 CLEARING CLUSTER MUNITION REMNANTS 2021\n\n"
+        "■ Testland should report.",
+        (None, "mar-cmr", 2021),
+        {"series": "text:running-head", "report_year": "text:running-head"},
+    ),
+    (
+        None,
+        "Clearance rose in 2016.\nCLEARING THE MINES 2017 93\nMore text.",
+        (None, "mar-mines", 2017),
+        {"series": "text:running-head", "report_year": "text:running-head"},
+    ),
+    # a link to the chapter's PDF that is not a "download" line
+    (
+        f"{MAR}/lao-pdr",
+        "In 2018, 41km2 was cleared. Lao PDR asked for an extension in 2019.\n"
+        "Full chapter: Clearing Cluster Munition Remnants 2019, Lao PDR (PDF, 2.1MB)",
+        ("LAO", "mar-cmr", 2019),
+        {"report_year": "text:download-line"},
+    ),
+    # the deadline line under a chapter's country name names the convention, so the series
+    (
+        None,
+        "TESTLAND\nANTI-PERSONNEL MINE BAN CONVENTION ARTICLE 5 DEADLINE: 1 MARCH 2028\n"
+        "In 2023, 5km2 was cleared.",
+        (None, "mar-mines", 2024),
+        {"series": "text:deadline-heading"},
+    ),
+    (
+        None,
+        "TESTLAND\nCONVENTION ON CLUSTER MUNITIONS ARTICLE 4 DEADLINE: 1 JUNE 2026\n",
+        (None, "mar-cmr", None),
+        {"series": "text:deadline-heading"},
+    ),
 ]
 
 
@@ -129,6 +166,14 @@ def test_overrides_win_and_say_so():
         ("Clearance should be complete by 2025. It rose in 2019.", 2020),
         ("As at May 2016, the authority estimated contamination at 334km2.", 2016),
         ("At the end of 2017, 60km2 remained.", 2018),
+        # one mention each: the year with an output is the year reported on, the other one
+        # (an event) can be the edition's own year
+        ("Output in 2021 totalled 5.6km2. In 2022, Testland asked for more time.", 2022),
+        (
+            "In 2022, Testland asked for more time. In 2021, 1,396 submunitions were destroyed.",
+            2022,
+        ),
+        ("Testland asked for more time in 2019. In 2018, 41.3km2 was cleared.", 2019),
         ("No years at all.", None),
     ],
 )
