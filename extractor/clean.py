@@ -1,6 +1,6 @@
 """Clean stage: repair text damage before anything reads numbers or words.
 
-- ligature damage from PDF and HTML conversion ("effi cient", "confrmed"),
+- ligature damage from PDF and HTML conversion ("effi cient", "confrmed", "con rmed"),
   repaired with a word list (``patterns/ligature_words.txt``), never a blind regex;
 - footnote markers glued to words and numbers ("AVERAGE[1]", "187[3]",
   "destroyed.12 The");
@@ -32,10 +32,17 @@ _CHARACTERS = str.maketrans(
 )
 _BRACKET_NOTE = re.compile(r"(?<=[\w\)\.,;:%])\[\d{1,3}\]")
 _GLUED_NOTE = re.compile(r"(?<=[a-z\)][\.,;:])\d{1,3}(?=\s+[A-Z\u201c\"(]|\s*$)", re.M)
+# a note number after an area ("1,250km2 5 of confirmed", "167km2,3 though", "2.1km2.3 The"):
+# a unit is never followed by a small number and then a word
+_UNIT_NOTE = re.compile(
+    r"(?<=\d)(km2|km²|m2|m²)(?: \d{1,2}(?=\s+[a-z])|[.,;:]\d{1,2}(?=\s+[A-Za-z\u201c\"(]|\s*$))",
+    re.M,
+)
 _SPLIT_LIG = re.compile(
     r"(?<![A-Za-z])([A-Za-z]*(?:ffi|ffl|ff|fi|fl|FFI|FFL|FF|FI|FL))[ \n]([A-Za-z]+)"
 )
 _F_WORD = re.compile(r"\b[A-Za-z]*[fF][A-Za-z]*\b")  # damaged forms keep an "f"
+_LETTERS = re.compile(r"[A-Za-z]+")
 _SPLIT_HINT = re.compile(r"(?:ff|fi|fl|FF|FI|FL)[ \n]")
 _HYPHEN_BREAK = re.compile(r"(\w+)-[ \t]*\n[ \t]*(\w+)")
 _SPACE_BEFORE_PUNCT = re.compile(r"(?<=\w) +(?=[,;](?:\s|$))")
@@ -53,14 +60,59 @@ def _missing_ligature_index() -> dict[str, str]:
     """'confrmed' -> 'confirmed': each listed word with one ligature dropped."""
     index: dict[str, str] = {}
     for word in ligature_words():
-        for lig in _LIGATURES:
-            start = word.find(lig)
-            while start != -1:
-                damaged = word[:start] + lig[0] + word[start + len(lig) :]
-                if damaged not in ligature_words():
-                    index.setdefault(damaged, word)
-                start = word.find(lig, start + 1)
+        for left, lig, right in _ligature_cuts(word):
+            damaged = left + lig[0] + right
+            if damaged not in ligature_words():
+                index.setdefault(damaged, word)
     return index
+
+
+def _ligature_cuts(word: str):
+    """(left, ligature, right) for every ligature in a word: "confirmed" -> ("con", "fi",
+    "rmed")."""
+    for lig in _LIGATURES:
+        start = word.find(lig)
+        while start != -1:
+            yield word[:start], lig, word[start + len(lig) :]
+            start = word.find(lig, start + 1)
+
+
+@lru_cache(maxsize=1)
+def _gap_index() -> dict[tuple[str, str], str]:
+    """('con', 'rmed') -> 'confirmed': each listed word with one ligature dropped and a space
+    left in its place ("con rmed", "a ected", "the rst"). A ligature that opens a word leaves
+    ('', rest), kept only when the rest has three letters or more."""
+    index: dict[tuple[str, str], str] = {}
+    for word in ligature_words():
+        for left, _, right in _ligature_cuts(word):
+            if right and (left or len(right) >= 3):
+                index.setdefault((left, right), word)
+    return index
+
+
+def _repair_gaps(text: str) -> str:
+    index = _gap_index()
+    rights = {right for _, right in index}
+    out: list[str] = []
+    last = 0
+    previous: re.Match | None = None
+    for token in _LETTERS.finditer(text):
+        lower = token.group(0).lower()
+        if lower in rights:
+            joined = previous is not None and previous.end() == token.start() - 1
+            if joined and text[previous.end()] == " ":
+                word = index.get((previous.group(0).lower(), lower))
+                if word and previous.start() >= last:
+                    out += [text[last : previous.start()], _match_case(previous.group(0), word)]
+                    last = token.end()
+                    previous = None
+                    continue
+            word = index.get(("", lower))
+            if word and not (previous is not None and previous.end() == token.start()):
+                out += [text[last : token.start()], _match_case(token.group(0), word)]
+                last = token.end()
+        previous = token
+    return "".join(out) + text[last:] if out else text
 
 
 def _match_case(template: str, word: str) -> str:
@@ -89,13 +141,21 @@ def repair_ligatures(text: str) -> str:
         fixed = index.get(token.lower())
         return _match_case(token, fixed) if fixed else token
 
-    return _F_WORD.sub(fill, text)
+    return _repair_gaps(_F_WORD.sub(fill, text))
 
 
 def strip_footnote_markers(text: str) -> str:
     if "[" in text:
         text = _BRACKET_NOTE.sub("", text)
+    if "m2" in text or "m²" in text:
+        text = _UNIT_NOTE.sub(_unit_note, text)
     return _GLUED_NOTE.sub("", text)
+
+
+def _unit_note(match: re.Match) -> str:
+    """The unit, and the punctuation a note number was glued to ("km2,3 though" -> "km2,")."""
+    rest = match.group(0)[len(match.group(1)) :]
+    return match.group(1) + (rest[0] if rest[0] in ".,;:" else "")
 
 
 @lru_cache(maxsize=1)

@@ -37,7 +37,8 @@ COUNT_RE = re.compile(
     re.I,
 )
 _DATE_AROUND = re.compile(rf"^\s*(?:{MONTH_PATTERN})\b|(?:{MONTH_PATTERN})\s*$", re.I)
-_YEAR = re.compile(r"(?<![\d,.£$€-])((?:19|20)\d\d)(?!\d|[,.]\d|\s*(?:km|m2|ha\b|%))")
+# a year, not a decade ("the 2000s") nor an amount
+_YEAR = re.compile(r"(?<![\d,.£$€-])((?:19|20)\d\d)(?!\d|[,.]\d|['’]?s\b|\s*(?:km|m2|ha\b|%))")
 _YEAR_LEAD = re.compile(
     rf"(?P<lead>\b(?:as of|as at|as in|at the end of|by the end of|at end|end of|end|"
     r"by|in|during|for|throughout|since|until|till|before|from|through|to|of|early|late|mid|"
@@ -94,7 +95,7 @@ def rules() -> dict:
     ]
     data["count_verb_re"] = compile_(data["count_verb"])
     data["count_label_re"] = [(c["metric"], compile_(c["label"])) for c in data["count_labels"]]
-    data["zero_re"] = compile_(data["zero"])
+    data["zero_re"] = [compile_(p) for p in data["zero"]]
     data["zero_methods_re"] = [
         (compile_(rf"^(?:{m['method']})$"), m["metric"]) for m in data["zero_methods"]
     ]
@@ -238,7 +239,11 @@ def year_phrases(sentence: str) -> list[YearPhrase]:
         after = sentence[m.end() : m.end() + 3]
         before = sentence[max(0, m.start() - 40) : m.start()]
         lead = _YEAR_LEAD.search(before)
-        if re.match(r"\s*[–-]\s*\d", after) or re.search(r"\d\s*[–-]\s*$", before):
+        if re.search(r"\bbetween\s+$", before, re.I):
+            kind = "from"  # "between 2011 and 2013": a total over the years, dated by the last
+        elif re.search(r"\bbetween\s+(?:19|20)\d\d\s+and\s+$", before, re.I):
+            kind = "in"
+        elif re.match(r"\s*[–-]\s*\d", after) or re.search(r"\d\s*[–-]\s*$", before):
             kind = "range"
         elif lead is None:
             continue
@@ -359,8 +364,9 @@ def from_sentence(
 
 def _zeros(sentence, page, offset, phrases, default_year, section) -> list[Figure]:
     out = []
-    for m in rules()["zero_re"].finditer(sentence):
-        method = (m.group("method") or "").strip()
+    matches = [m for pattern in rules()["zero_re"] for m in pattern.finditer(sentence)]
+    for m in sorted(matches, key=lambda m: m.start()):
+        method = (m.groupdict().get("method") or "").strip()
         if method:
             metric = next((mt for p, mt in rules()["zero_methods_re"] if p.match(method)), None)
         else:
@@ -398,9 +404,10 @@ def from_block(
     frame: int | None = None
     last_kind: str | None = None
     out: list[Figure] = []
-    if not _DIGIT.search(block.text) and not rules()["zero_re"].search(block.text):
+    if not _DIGIT.search(block.text) and not any(p.search(block.text) for p in rules()["zero_re"]):
         return []  # no number, no explicit zero: no figure (and no need to split sentences)
     label_block = len(block.text) < 160
+    ticks = chart_ticks(block.text) if name == "key_data" else set()
     for start, end in nlp.sentences(block.text):
         raw = block.text[start:end]
         sentence = raw.strip()
@@ -415,10 +422,28 @@ def from_block(
             if fig.metric in ("confirmed_hazardous_area", "suspected_hazardous_area"):
                 last_kind = fig.metric
             if name == "key_data":
+                if fig.unit == "count" and round(fig.value, 6) in ticks:
+                    continue  # "700 600 500 ... 0": a chart's axis
                 fig.confidence = "low"
             out.append(fig)
         frame = fronted_year(sentence) or frame
     return out
+
+
+_BARE_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})*(?:\.\d+)?(?!\w|[.,]\d|\s*(?:km|m2|%))")
+
+
+def chart_ticks(text: str) -> set[float]:
+    """The numbers of a chart's axis that a KEY DATA block ran together with its figures:
+    four or more bare numbers at one step from each other ("700 600 500 400")."""
+    values = sorted({round(parse_number(m.group(0)), 6) for m in _BARE_NUMBER.finditer(text)})
+    ticks: set[float] = set()
+    for i, low in enumerate(values):
+        for high in values[i + 1 :]:
+            run = [round(low + k * (high - low), 6) for k in range(4)]
+            if all(v in values for v in run):
+                ticks.update(run)
+    return ticks
 
 
 def section_year_of(heading: str) -> int | None:

