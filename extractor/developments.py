@@ -219,6 +219,14 @@ def _blocked(text: str, gap: tuple[int, int], others: list[_Trigger], trigger: _
     return False
 
 
+_MAIN_VERB = re.compile(r"[^;.]{0,40},\s*(?:was|were|has been|had been|is|are)\s+(?:\w+ly\s+)?")
+_FRONTED_DATE = re.compile(
+    r"^\s*(?:in|during|by|at the end of)\s+(?:(?:early|mid|late)[\s-]+)?"
+    rf"(?:(?:{MONTH_PATTERN})\s+)?((?:19|20)\d\d)\s*,",
+    re.I,
+)
+
+
 def _stage(text: str, trigger: _Trigger, triggers: list[_Trigger]) -> tuple[str, int, int] | None:
     """The stage cue attached to a trigger: the nearest verb before it, else the predicate
     after it (a chain "began ... and was completed" ends at its last cue)."""
@@ -257,7 +265,10 @@ def _stage(text: str, trigger: _Trigger, triggers: list[_Trigger]) -> tuple[str,
                 if nxt[1] <= chosen[2]:
                     continue
                 between = text[chosen[2] : nxt[1]]
-                if re.search(r"\band\b", between) and not r.boundary.search(between):
+                # "began ... and was completed"; "begun in 2008, was finished in 2011"
+                if (re.search(r"\band\b", between) or _MAIN_VERB.fullmatch(between)) and not (
+                    r.boundary.search(between)
+                ):
                     if len(between) <= r.window:
                         chosen = nxt
                         continue
@@ -340,6 +351,9 @@ def _date_of(text: str, event: Event, report_year: int | None) -> tuple[int | No
     """The date nearest the event's cue within its clause (and 120 characters)."""
     lo, hi = _clause(text, min(event.cue[0], event.trigger[0]), max(event.cue[1], event.trigger[1]))
     best = None
+    after_cue = None  # a predicate's own date follows it ("..., begun in 2008, was finished
+    # by NPA in mid-2011": 2011, not the date of the chain's first verb)
+    predicate = event.cue[0] >= event.trigger[1]
     for start, end, year, month in _dates(text, event.stage, report_year):
         if start < lo or end > hi:
             continue
@@ -349,6 +363,11 @@ def _date_of(text: str, event: Event, report_year: int | None) -> tuple[int | No
         )
         if distance <= 120 and (best is None or distance < best[0]):
             best = (distance, year, month, start)
+        gap = start - event.cue[1]
+        if predicate and 0 <= gap <= 80 and (after_cue is None or gap < after_cue[0]):
+            after_cue = (gap, year, month, start)
+    if after_cue is not None:
+        best = after_cue
     if best is None:
         left = min(event.cue[0], event.trigger[0])
         near = _MONTH_ONLY.search(text, max(0, left - 40), max(event.cue[1], event.trigger[1]) + 40)
@@ -515,6 +534,7 @@ def extract(
     finder = pipeline().get_pipe("development_finder")
     finder.report_year = report_year
     out: list[Development] = []
+    implied: set[int] = set()  # id() of developments whose year is the edition's default
     for page in doc.pages:
         readable: list[Block] = []
         previous: Block | None = None
@@ -547,6 +567,11 @@ def extract(
                 sentence = text[s_start:s_end].strip()
                 lead = text[s_start:s_end].find(sentence)
                 year = event.year
+                fronted = _FRONTED_DATE.match(sentence)
+                if year is None and fronted:  # "In May 2012, IND said ... it would ask ..."
+                    year = int(fronted.group(1))
+                if year is None:
+                    implied.add(len(out))
                 if year is None and not event.anaphoric:
                     year = default_year
                 if year is None and event.anaphoric:
@@ -566,7 +591,12 @@ def extract(
                     )
                 )
     finder.report_year = None
-    return _once(out)
+    dated = {(d.event, d.stage) for i, d in enumerate(out) if i not in implied}
+    # an event stated twice, once with its date ("(EXTENSION ... REQUESTED)" in a heading,
+    # "In March 2020, Chile submitted a request"), is one event, of that date
+    return _once(
+        [d for i, d in enumerate(out) if i not in implied or (d.event, d.stage) not in dated]
+    )
 
 
 def _paragraph_year(found: list[Development], page: int, start: int) -> int | None:

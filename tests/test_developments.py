@@ -94,6 +94,34 @@ def events(sentence: str, report_year: int = 2024) -> list[tuple[str, str, int |
             "A baseline survey of five provinces conducted between 2016 and 2019 found 40 areas.",
             ("baseline_survey_completed", "completed", 2019),
         ),
+        # more time, without the word "extension" (held-out phrasings)
+        (
+            "At their meeting in December 2017, States Parties approved Ruritania's request for "
+            "eight more years.",
+            ("extension_granted", "completed", 2017),
+        ),
+        (
+            "States Parties agreed in November 2020 to move Ruritania's Article 5 deadline to "
+            "1 June 2027.",
+            ("extension_granted", "completed", 2020),
+        ),
+        (
+            "The original deadline was pushed back by five years at the meeting in November 2008.",
+            ("extension_granted", "completed", 2008),
+        ),
+        (
+            "In March 2020 Ruritania asked for five more years to finish clearance.",
+            ("extension_requested", "completed", 2020),
+        ),
+        (
+            "Ruritania submitted a request in 2019 to extend its Article 4 deadline.",
+            ("extension_requested", "completed", 2019),
+        ),
+        # a chain "begun ..., was finished ...": the last verb, and its own date
+        (
+            "A baseline assessment, begun in 2008, was finished by two operators in mid-2011.",
+            ("baseline_survey_completed", "completed", 2011),
+        ),
     ],
 )
 def test_completed(sentence, expected):
@@ -201,6 +229,10 @@ def test_in_progress(sentence, expected):
         ),
         (
             "Ruritania continues to hold back from joining the Convention on Cluster Munitions.",
+            ("ccm_accession", "not_done", None),
+        ),
+        (
+            "Ruritania has still not joined the cluster munition convention.",
             ("ccm_accession", "not_done", None),
         ),
         (
@@ -394,6 +426,10 @@ def test_monitor_label_lines_are_developments():
         ("Draft strategy 2024-2028 under review", ("in_progress", None)),
         ("None", ("not_done", None)),
         ("National strategy adopted in March 2020", ("completed", 2020)),
+        (
+            "National demining standards; a revision for improvised mines was under way in 2021",
+            ("in_progress", 2021),
+        ),
     ],
 )
 def test_label_values(value, expected):
@@ -470,6 +506,27 @@ def test_the_request_in_the_next_sentence_is_the_extension_request():
         ("extension_granted", "completed", 2021),
         ("extension_requested", "completed", 2021),
     ]
+
+
+def test_a_dated_statement_wins_over_an_undated_one_of_the_same_event():
+    result = extract(
+        "Key Developments",
+        "Ruritania's deadline is 1 June 2021 (five-year extension requested).",
+        "In March 2020, Ruritania submitted a request to extend its Article 4 deadline.",
+    )
+    found = [(d.event, d.stage, d.year) for d in result.developments]
+    assert found == [("extension_requested", "completed", 2020)]
+
+
+def test_a_sentence_opening_with_a_date_dates_its_events():
+    result = extract(
+        "Key Developments",
+        "In May 2012, the authority told States Parties that some areas would not be cleared "
+        "by March 2014 along the power line in the north-west of the country, and that it was "
+        "considering asking for a further, shorter extension.",
+    )
+    found = [(d.event, d.stage, d.year) for d in result.developments]
+    assert found == [("extension_requested", "in_progress", 2012)]
 
 
 def test_a_fact_stated_twice_is_one_development():
