@@ -149,6 +149,10 @@ def _continues(item: Item, block: Block, bulleted: bool) -> bool:
     return bulleted or not r.ask.search(text[:60])
 
 
+# "1. ", "2) ", "(a) ": a numbered list's item marker, not part of the item
+_ENUMERATOR = re.compile(r"^\(?(?:\d{1,2}|[a-h])[.)]\s+(?=[A-Z])")
+
+
 def split_items(section: Section) -> list[Item]:
     """The items of a recommendations section, in order. The list ends at the first block that
     belongs to no item: a download line, a heading, or a paragraph that neither carries a
@@ -168,6 +172,11 @@ def split_items(section: Section) -> list[Item]:
             continue
         if _matches(r.stop_lines, text) or block.kind == "heading":
             break
+        numbered = _ENUMERATOR.match(text)
+        if numbered and (bulleted is False or block.kind == "item"):
+            block = Block("item", text[numbered.end() :], block.page,
+                          block.start + numbered.end(), block.end)  # fmt: skip
+            text = block.text
         if block.kind == "item" or pending_bullet:
             pending_bullet = False
             if text:

@@ -58,6 +58,10 @@ def lone_marker(marker: str) -> list[str]:
         pytest.param(lone_marker("•"), id="bullet alone on its line"),
         pytest.param(list(ASKS), id="no bullets at all"),
         pytest.param(["■ " + " ■ ".join(ASKS)], id="every item on one PDF line"),
+        pytest.param([f"{n}. {ask}" for n, ask in enumerate(ASKS, 1)], id="numbered 1."),
+        pytest.param(
+            [f"({c}) {ask}" for c, ask in zip("abc", ASKS, strict=True)], id="lettered (a)"
+        ),
     ],
 )
 def test_every_bullet_style_gives_the_same_items(items):
@@ -217,6 +221,9 @@ def test_a_further_sentence_between_bulleted_items_belongs_to_the_item_before():
         pytest.param(["The exact extent of contamination in the east is not known."], id="para"),
         pytest.param(["The survey found mines. Operators should be accredited."], id="para+ask"),
         pytest.param(DOWNLOAD, id="download lines"),
+        pytest.param(
+            ["Clearing the Mines 2023: full Ruritania chapter (PDF)"], id="link to the chapter"
+        ),
         pytest.param(["Contamination", "Mines lie along the border."], id="next heading"),
     ],
 )
