@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 
@@ -67,7 +68,7 @@ def _missing_ligature_index() -> dict[str, str]:
     return index
 
 
-def _ligature_cuts(word: str):
+def _ligature_cuts(word: str) -> Iterator[tuple[str, str, str]]:
     """(left, ligature, right) for every ligature in a word: "confirmed" -> ("con", "fi",
     "rmed")."""
     for lig in _LIGATURES:
@@ -78,21 +79,23 @@ def _ligature_cuts(word: str):
 
 
 @lru_cache(maxsize=1)
-def _gap_index() -> dict[tuple[str, str], str]:
+def _gap_index() -> tuple[dict[tuple[str, str], str], frozenset[str]]:
     """('con', 'rmed') -> 'confirmed': each listed word with one ligature dropped and a space
-    left in its place ("con rmed", "a ected", "the rst"). A ligature that opens a word leaves
-    ('', rest), kept only when the rest has three letters or more."""
+    left in its place ("con rmed", "a ected", "the rst"), and the set of right-hand parts. A
+    ligature that opens a word leaves ('', rest), kept only when the rest has three letters
+    or more."""
     index: dict[tuple[str, str], str] = {}
     for word in ligature_words():
         for left, _, right in _ligature_cuts(word):
             if right and (left or len(right) >= 3):
                 index.setdefault((left, right), word)
-    return index
+    return index, frozenset(right for _, right in index)
 
 
 def _repair_gaps(text: str) -> str:
-    index = _gap_index()
-    rights = {right for _, right in index}
+    """Join the two halves a dropped ligature left ("con rmed" -> "confirmed"), and put back
+    a ligature dropped at a word's start ("the rst" -> "the first"), from the word list."""
+    index, rights = _gap_index()
     out: list[str] = []
     last = 0
     previous: re.Match | None = None
