@@ -52,6 +52,18 @@ _FRONTED = re.compile(
     re.I,
 )
 _DIGIT = re.compile(r"\d")
+_COMPARISON_AFTER = re.compile(
+    r"\b(?:up|down|rising|falling|increased?|decreased?|fell|rose)\s+from\b|"
+    r"\bcompared\s+(?:with|to)\b",
+    re.I,
+)
+# the quantity after these words is the one before it, of another year
+_COMPARED = re.compile(
+    r"(?:\b(?:up|down|rising|falling|increased?|decreased?|fell|rose)\s+from|\bcompared\s+"
+    r"(?:with|to)|\b(?:against|versus|vs\.?))\s+(?:(?:a total of|some|about|around|just|"
+    r"roughly|approximately|nearly|almost|over|under|more than|less than)\s+)*$",
+    re.I,
+)
 _YEAR_BEFORE = re.compile(
     r"^\S*\s+(?:[^.;,()]{0,30}?\s)?(?:a year earlier|the (?:previous|preceding) year|"
     r"the year before|a year before)\b",
@@ -335,10 +347,17 @@ def from_sentence(
         else:
             metric = classify_count(masked, qend)
             cue = "count" if metric else None
+        if cue is None and index and metrics[-1] and found[index - 1].kind == q.kind:
+            if _COMPARED.search(sentence[found[index - 1].end : q.start]):
+                metric, cue = metrics[-1], "comparison"  # "3,912 ..., up from 2,804 in 2019"
         metrics.append(metric)
         if metric is None:
             continue
-        year, flags = year_for(sentence, phrases, q.start, default_year, metric)
+        mine = phrases
+        compared = _COMPARISON_AFTER.search(sentence, q.end)
+        if cue != "comparison" and compared:  # "3,912 ..., up from 2,804 in 2019": not 2019
+            mine = [p for p in phrases if p.start < compared.start()]
+        year, flags = year_for(sentence, mine, q.start, default_year, metric)
         figures.append(
             Figure(
                 metric=metric,

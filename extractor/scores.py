@@ -32,10 +32,14 @@ _START = re.compile(
     re.I,
 )
 _HEADER_YEARS = re.compile(r"(?:score|criterion)\s*\(?\s*((?:19|20)\d\d)\s*\)?", re.I)
-_NOT_APPLICABLE = re.compile(r"^(?:not applicable|n/a)\.?$", re.I)
+_NO_SCORE = re.compile(r"^[–—-]$")  # an empty cell ("–" for a year with no score)
+_NOT_APPLICABLE = re.compile(
+    r"^(?:performance(?: score)?\s*:\s*)?(?:not applicable|n/a)\.?$", re.I
+)  # "Not Applicable" under "Performance", or "PERFORMANCE: NOT APPLICABLE" on one line
 _SCRAMBLED = re.compile(
     rf"(?<![\w(])(?P<label>[A-Z][A-Z'’&/-]+(?:\s+[A-Z&][A-Z'’&/-]*){{0,6}})\s+"
-    rf"(?P<s1>{_SCORE})(?:\s+(?P<s2>{_SCORE}))?(?=\s+[A-Z(][a-z]|\s+[A-Z]{{2,}}\w*\s+[a-z]|\s*$)"
+    rf"(?P<s1>{_SCORE})(?:\s+(?P<s2>{_SCORE})|\s+[–—-](?=\s))?"
+    r"(?=\s+[A-Z(][a-z]|\s+[A-Z]{2,}\w*,?\s+[a-z]|\s*$)"
 )
 _CONTINUED = re.compile(r"^[A-Z][A-Z&/-]+(?:\s+[A-Z&][A-Z&/-]*)*\s+[a-z]")
 _END = re.compile(
@@ -101,7 +105,9 @@ class _Table:
     years: list[int] = field(default_factory=list)
     generation: str | None = None
     rating: tuple[str, Block] | None = None
-    pending: Block | None = None
+    # label lines waiting for their scores: one in a table read row by row, all of them in
+    # one read column by column (every label, then every score)
+    pending: list[Block] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     misses: int = 0
 
@@ -165,16 +171,29 @@ def extract(blocks: list[Block], report_year: int | None) -> list[Figure]:
 
 
 def _starts_table(text: str, previous: str) -> bool:
+    text = _cells(text)
     if _START.match(text):
         return True
-    if _NOT_APPLICABLE.match(text) and _norm(previous) == "performance":
+    if _NOT_APPLICABLE.match(text) and (
+        _norm(previous) == "performance" or text.lower().startswith("performance")
+    ):
         return True
     row = _ROW.match(text)
     return bool(row and criterion_of(row.group("label")) in ("overall", "problem_understood"))
 
 
+def _cells(text: str) -> str:
+    """A row written with pipes ("| GENDER AND DIVERSITY | 10% | 3 |") as plain text, without
+    its weight cell."""
+    if not (text.startswith("|") and text.endswith("|")):
+        return text
+    cells = [c.strip() for c in text.strip("|").split("|")]
+    return " ".join(c for c in cells if c and not re.fullmatch(r"\d{1,3}\s*%", c))
+
+
 def _feed(table: _Table, block: Block, text: str) -> bool:
     """Read one block into the table; False when the block is not part of it."""
+    text = _cells(text)
     if _NOT_APPLICABLE.match(text):
         table.figures.append(_figure(table, block, None, "overall", 0, 0, text, na=True))
         return True
@@ -193,21 +212,21 @@ def _feed(table: _Table, block: Block, text: str) -> bool:
         if slug:
             table.note_generation(text, slug)
             _add_row(table, block, slug, row, rating_of(label))
-            table.pending = None
+            table.pending = []
             return True
     number = _NUMBER.match(text)
-    if number and table.pending is not None:
-        slug = criterion_of(table.pending.text, table.criteria(), table.seen())
-        if slug:
-            _add_row(table, block, slug, number, rating_of(table.pending.text))
-        table.pending = None
+    if (number or _NO_SCORE.match(text)) and table.pending:
+        label = table.pending.pop(0)
+        slug = criterion_of(label.text, table.criteria(), table.seen())
+        if slug and number:
+            _add_row(table, block, slug, number, rating_of(label.text))
         return True
     if _scrambled(table, block, text, 0):  # "UNDERSTANDING OF CMR 4 Chile knows ..."
         return True
     slug = criterion_of(text, table.criteria(), table.seen()) if len(text) < 120 else None
     if slug:
         table.note_generation(text, slug)
-        table.pending = block
+        table.pending.append(block)
         if rating_of(text):
             table.rating = (rating_of(text), block)
         return True

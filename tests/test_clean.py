@@ -95,6 +95,10 @@ def test_ligatures_dropped_with_a_gap(damaged, repaired):
         ("some 1,250km2 5 of confirmed area", "some 1,250km2 of confirmed area"),
         ("at roughly 167km2,3 though it", "at roughly 167km2, though it"),
         ("had cancelled 2.1km2.3 The four", "had cancelled 2.1km2. The four"),
+        (
+            "destroying 13,498 anti-personnel mines3 in the process",
+            "destroying 13,498 anti-personnel mines in the process",
+        ),
         # numbers after a unit that are not notes
         ("cleared 5km2, 3 teams worked", "cleared 5km2, 3 teams worked"),
         ("released 4km2. 3 more were", "released 4km2. 3 more were"),

@@ -104,7 +104,7 @@ METRICS = [
     ),
     (
         "In 2019, 3.3km2 was released by technical survey and 1.2km2 by non-technical survey.",
-        [("area_reduced", 3.3, 2019, None)],
+        [("area_reduced", 3.3, 2019, None), ("area_cancelled", 1.2, 2019, None)],
     ),
     (
         "At the end of 2019, the country had 41km2 of confirmed hazardous area.",
@@ -211,6 +211,45 @@ METRICS = [
         "Between 2011 and 2013, teams cleared a total of 1.47km2 at the two recorded strike "
         "sites and destroyed 140 submunitions.",
         [("area_cleared", 1.47, 2013, None), ("submunitions_destroyed", 140.0, 2013, None)],
+    ),
+    (
+        "Just under 3.1km² was released, of which roughly 2.3km² by clearance and 640,000 m² by "
+        "technical survey.",
+        [
+            ("area_released", 3.1, 2019, "less_than"),
+            ("area_cleared", 2.3, 2019, "approximately"),
+            ("area_reduced", 0.64, 2019, None),
+        ],
+    ),
+    (
+        "Roughly 1.1km2 was released, comprising 0.35km2 of clearance and 0.75km2 cancelled.",
+        [
+            ("area_released", 1.1, 2019, "approximately"),
+            ("area_cleared", 0.35, 2019, None),
+            ("area_cancelled", 0.75, 2019, None),
+        ],
+    ),
+    (
+        "Clearance accounted for 4.8km2, technical survey for a further 1.9km2.",
+        [("area_cleared", 4.8, 2019, None), ("area_reduced", 1.9, 2019, None)],
+    ),
+    (
+        "In 2020, 3,912 submunitions were destroyed, up from 2,804 in 2019.",
+        [
+            ("submunitions_destroyed", 3912.0, 2020, None),
+            ("submunitions_destroyed", 2804.0, 2019, None),
+        ],
+    ),
+    (
+        "The database listed 13 CHAs covering a combined 0.94km2; KEY: 0.94KM2 CHA RECORDED.",
+        [
+            ("confirmed_hazardous_area", 0.94, 2019, None),
+            ("confirmed_hazardous_area", 0.94, 2019, None),
+        ],
+    ),
+    (
+        "The authority estimated that 716.6km2 was still affected by mines.",
+        [("contaminated_area", 716.6, 2019, "estimate")],
     ),
     # a decade is no year
     (
