@@ -189,6 +189,54 @@ def test_cells_run_together_with_the_commentary_column():
     ]
 
 
+def test_a_table_read_column_by_column():
+    # every label, then every score: paired in order
+    text = (
+        "Performance Indicator\nProblem understood\nTarget date for completion of mine "
+        "clearance\nTargeted clearance\nPerformance score\nScore\n6\n5\n7\n6.0\n"
+    )
+    assert read(text, 2018) == [
+        ("problem_understood", 6.0, 2017),
+        ("target_date", 5.0, 2017),
+        ("targeted_clearance", 7.0, 2017),
+        ("overall", 6.0, 2017),
+    ]
+
+
+def test_a_table_written_with_pipes_and_a_weight_column():
+    text = (
+        "| CRITERION | WEIGHT | SCORE |\n"
+        "| UNDERSTANDING OF CONTAMINATION | 20% | 4 |\n"
+        "| GENDER AND DIVERSITY | 10% | 3 |\n"
+        "| AVERAGE SCORE | 100% | 3.7 |\n"
+    )
+    assert read(text, 2023) == [
+        ("understanding_of_contamination", 4.0, 2022),
+        ("gender_diversity", 3.0, 2022),
+        ("overall", 3.7, 2022),
+    ]
+
+
+def test_an_empty_cell_in_the_second_year_column():
+    text = (
+        "Criterion Score (2021) Score (2020) Commentary NATIONAL OWNERSHIP & PROGRAMME 6 7 "
+        "TMAC, run by the army, is committed. ENVIRONMENTAL POLICIES 4 – No standard was in "
+        "force.\n"
+    )
+    assert read(text, 2022) == [
+        ("national_ownership", 6.0, 2021),
+        ("national_ownership", 7.0, 2020),
+        ("environment", 4.0, 2021),
+    ]
+
+
+def test_not_applicable_on_the_performance_line():
+    found = scores.extract(blocks_of("PERFORMANCE: NOT APPLICABLE\nKEY DEVELOPMENTS\n"), 2023)
+    assert [(f.criterion, f.value, f.flags) for f in found] == [
+        ("overall", None, ["not_applicable"])
+    ]
+
+
 def test_commentary_that_opens_with_an_acronym_and_labels_cut_across_lines():
     # a PDF table read row by row: label words, score and commentary run together, the
     # label's last words and its weight fall on the lines after
