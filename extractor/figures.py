@@ -52,11 +52,24 @@ _FRONTED = re.compile(
     re.I,
 )
 _DIGIT = re.compile(r"\d")
+_DESTROYED_LABEL = re.compile(r"\b(?:destroyed|destruction|removed)\b", re.I)
 _COMPARISON_AFTER = re.compile(
     r"\b(?:up|down|rising|falling|increased?|decreased?|fell|rose)\s+from\b|"
     r"\bcompared\s+(?:with|to)\b",
     re.I,
 )
+
+
+def _comparison_spans(sentence: str) -> list[tuple[int, int]]:
+    """(start, end) of each "up from 2,804 in 2019" in a sentence: to the next comma,
+    semicolon or "and"."""
+    spans = []
+    for match in _COMPARISON_AFTER.finditer(sentence):
+        rest = re.search(r"[,;]|\band\b|$", sentence[match.end() :])
+        spans.append((match.start(), match.end() + rest.start()))
+    return spans
+
+
 # the quantity after these words is the one before it, of another year
 _COMPARED = re.compile(
     r"(?:\b(?:up|down|rising|falling|increased?|decreased?|fell|rose)\s+from|\bcompared\s+"
@@ -201,14 +214,15 @@ def classify_area(masked: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def classify_count(masked: str, qend: int) -> str | None:
+def classify_count(masked: str, qend: int, verb_given: bool = False) -> str | None:
     after = masked[qend:]
     clause_start = max(masked.rfind(".", 0, qend - 3), masked.rfind(";", 0, qend - 3)) + 1
     ends = [i for i in (masked.find(".", qend), masked.find(";", qend)) if i >= 0]
     clause_end = min(ends, default=len(masked))
     clause = masked[clause_start:clause_end]
     for metric, noun, needs_verb in rules()["count_re"]:
-        if noun.match(after) and (not needs_verb or rules()["count_verb_re"].search(clause)):
+        verb = verb_given or rules()["count_verb_re"].search(clause)
+        if noun.match(after) and (not needs_verb or verb):
             return metric
     before = masked[: qend - 3]
     for metric, label in rules()["count_label_re"]:
@@ -324,8 +338,11 @@ def from_sentence(
     section: str | None = None,
     heading: str = "",
     label_block: bool = False,
+    destroyed: bool = False,
 ) -> list[Figure]:
-    """Figures in one sentence; ``offset`` is where the sentence starts in the page text."""
+    """Figures in one sentence; ``offset`` is where the sentence starts in the page text.
+    ``destroyed``: the sentence is a value line under a label that says what was destroyed
+    ("Devices destroyed" / "20,415 antipersonnel mines"), so a count needs no verb."""
     if rules()["citation_re"].search(sentence):
         return []
     found = quantities(sentence)
@@ -345,7 +362,7 @@ def from_sentence(
                 metric = next((m for p, m in rules()["section_re"] if p.search(heading)), None)
                 cue = "section-label" if metric else None
         else:
-            metric = classify_count(masked, qend)
+            metric = classify_count(masked, qend, destroyed and label_block)
             cue = "count" if metric else None
         if cue is None and index and metrics[-1] and found[index - 1].kind == q.kind:
             if _COMPARED.search(sentence[found[index - 1].end : q.start]):
@@ -353,10 +370,17 @@ def from_sentence(
         metrics.append(metric)
         if metric is None:
             continue
-        mine = phrases
-        compared = _COMPARISON_AFTER.search(sentence, q.end)
-        if cue != "comparison" and compared:  # "3,912 ..., up from 2,804 in 2019": not 2019
-            mine = [p for p in phrases if p.start < compared.start()]
+        # "released 41.3km2 in 2022, up from 36.8km2 in 2021, and destroyed 7,845": the years of
+        # a comparison date its own quantity only
+        spans = _comparison_spans(sentence)
+        inside = [span for span in spans if span[0] <= q.start < span[1]]
+        if inside:
+            mine = [p for p in phrases if inside[0][0] <= p.start < inside[0][1]] or phrases
+        else:
+            mine = [p for p in phrases if not any(a <= p.start < b for a, b in spans)]
+            following = [a for a, _ in spans if a > q.end]
+            if following and cue != "comparison":
+                mine = [p for p in mine if p.start < following[0] or p.start < q.start]
         year, flags = year_for(sentence, mine, q.start, default_year, metric)
         figures.append(
             Figure(
@@ -415,7 +439,11 @@ def _zeros(sentence, page, offset, phrases, default_year, section) -> list[Figur
 
 
 def from_block(
-    block: Block, default_year: int | None, name: str | None = None, heading: str = ""
+    block: Block,
+    default_year: int | None,
+    name: str | None = None,
+    heading: str = "",
+    destroyed: bool = False,
 ) -> list[Figure]:
     """Figures of a paragraph: a year opening a sentence frames the sentences after it, and
     "remaining" areas take the kind (CHA/SHA) the paragraph last named."""
@@ -434,7 +462,9 @@ def from_block(
             continue
         offset = block.start + start + raw.find(sentence)
         fallback = frame or section_year or default_year
-        found = from_sentence(sentence, block.page, offset, fallback, name, heading, label_block)
+        found = from_sentence(
+            sentence, block.page, offset, fallback, name, heading, label_block, destroyed
+        )
         for fig in found:
             if fig.rule == "area:remaining" and last_kind:
                 fig.metric = last_kind
@@ -478,13 +508,19 @@ def extract(
     blocks = [block for page in doc.pages for block in page.blocks]
     figures = scores.extract(blocks, report_year)
     default_year = report_year - 1 if report_year else None
+    label = ""  # the label line the value lines under it share ("Devices destroyed")
     for block in blocks:
         name, heading = section_of.get(id(block), (None, ""))
         if block.kind in ("bullet", "footnote", "heading") or name in _SKIP_SECTIONS:
             continue
         if scores.is_table_text(block.text):
             continue
-        figures += from_block(block, default_year, name, heading)
+        if not _DIGIT.search(block.text) and len(block.text) < 60:
+            label = block.text
+        elif len(block.text) >= 160:
+            label = ""
+        destroyed = bool(_DESTROYED_LABEL.search(label))
+        figures += from_block(block, default_year, name, heading, destroyed)
     if report_year:  # a year after the edition is a plan or a target, not a figure
         figures = [f for f in figures if f.year is None or f.year <= report_year]
     figures = dedupe(figures)

@@ -134,10 +134,8 @@ METRICS = [
         "Teams found and destroyed 623 items of unexploded ordnance in 2019.",
         [("erw_destroyed", 623.0, 2019, None)],
     ),
-    (
-        "The Monitor recorded 18 mine/ERW casualties in 2019.",
-        [("casualties", 18.0, 2019, None)],
-    ),
+    # casualties are a figure in a label line only: "casualties in narrative" are not (SOURCES.md)
+    ("Mine/ERW casualties in 2019: 18", [("casualties", 18.0, 2019, None)]),
     ("Submunitions destroyed: 877", [("submunitions_destroyed", 877.0, DEFAULT_YEAR, None)]),
     (
         "At the end of 2019, the country had 1,402.6km2 of confirmed CMR-contaminated area.",
@@ -250,6 +248,31 @@ METRICS = [
     (
         "The authority estimated that 716.6km2 was still affected by mines.",
         [("contaminated_area", 716.6, 2019, "estimate")],
+    ),
+    (
+        "Clearance released 41.3km2 in 2022, up from 36.8km2 in 2021, and destroyed 7,845 "
+        "submunitions.",
+        [
+            ("area_released", 41.3, 2022, None),
+            ("area_released", 36.8, 2021, None),
+            ("submunitions_destroyed", 7845.0, 2022, None),
+        ],
+    ),
+    (
+        "Some 7.9km2 of mined area and roughly 21.4km2 of battle area were cleared in 2009.",
+        [
+            ("area_cleared", 7.9, 2009, "approximately"),
+            ("area_cleared", 21.4, 2009, "approximately"),
+        ],
+    ),
+    (
+        "By 31 December 2021, a little over 21.8km² of land was still to be addressed.",
+        [("contaminated_area", 21.8, 2021, "more_than")],
+    ),
+    ("Reduced by technical survey: 16.2km²", [("area_reduced", 16.2, 2019, None)]),
+    (
+        "They destroyed 412 antipersonnel mines and 96 antitank mines in 2005.",
+        [("ap_mines_destroyed", 412.0, 2005, None), ("av_mines_destroyed", 96.0, 2005, None)],
     ),
     # a decade is no year
     (
@@ -523,6 +546,8 @@ NOT_FIGURES = [
     "0.35 0.30 0.25 0.20 0.15 AP MINES DESTROYED IN 2018",
     # a model name with a number
     "ShOAB-0.5 submunitions were tested there.",
+    # casualties told in narrative (SOURCES.md: not figures)
+    "The Monitor recorded 18 mine/ERW casualties in 2019.",
     # casualties that are not mine casualties
     "An attack killed 11 staff and wounded 15 others.",
     # footnote body inlined into the text
@@ -547,3 +572,25 @@ def test_a_fact_stated_twice_is_kept_once():
     text = "Germany has 11km2 of SHA. In 2019, the area suspected was 11km2."
     found = figures.dedupe(figures.from_block(block(text), DEFAULT_YEAR))
     assert [(f.metric, f.value) for f in found] == [("suspected_hazardous_area", 11.0)]
+
+
+def test_value_lines_under_a_destroyed_label():
+    from extractor.pipeline import extract_bytes
+
+    text = "\n\n".join(
+        [
+            "Testland",
+            "Land release in 2019",
+            "Clearance: 58.7km²",
+            "Devices destroyed",
+            "20,415 antipersonnel mines\n511 antivehicle mines",
+            "Operators",
+            "12 international and 3 national operators",
+        ]
+    )
+    result = extract_bytes(text.encode(), "text/plain", year=2020)
+    assert [(f.metric, f.value, f.year) for f in result.figures] == [
+        ("area_cleared", 58.7, 2019),
+        ("ap_mines_destroyed", 20415.0, 2019),
+        ("av_mines_destroyed", 511.0, 2019),
+    ]
