@@ -184,7 +184,8 @@ _HEAD_KEYS = ("review.org", "Monitor", "Clearing", "CLEARING")  # one is in ever
 @lru_cache(maxsize=1)
 def running_heads() -> re.Pattern:
     raw = resources.files("extractor").joinpath("patterns/running_heads.yml").read_text()
-    return re.compile("|".join(f"(?:{p})" for p in load_yaml(raw)), re.M)
+    patterns = [p.replace(" ", r"\s+") for p in load_yaml(raw)]
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.M)
 
 
 def join_hyphenation(text: str) -> str:

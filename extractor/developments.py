@@ -264,6 +264,8 @@ def _stage(text: str, trigger: _Trigger, triggers: list[_Trigger]) -> tuple[str,
             for nxt in after:  # follow "... and was completed" to the last cue of the chain
                 if nxt[1] <= chosen[2]:
                     continue
+                if any(chosen[2] <= t.start < nxt[2] for t in triggers if t is not trigger):
+                    break  # "... being drafted, and no national standards": another event's
                 between = text[chosen[2] : nxt[1]]
                 # "began ... and was completed"; "begun in 2008, was finished in 2011"
                 if (re.search(r"\band\b", between) or _MAIN_VERB.fullmatch(between)) and not (
@@ -488,6 +490,8 @@ def _labelled(event: str, topic: str, value: Block, report_year: int | None) -> 
         stage = "in_progress"
     dates = _dates(text, stage, report_year) if stage != "not_done" else []
     year, month = (dates[-1][2], dates[-1][3]) if dates else (None, None)
+    if year is None and stage == "in_progress" and report_year:
+        year = report_year - 1  # work under way, undated: the year the edition reports on
     return Development(
         event=event,
         topic=topic,

@@ -117,6 +117,41 @@ def events(sentence: str, report_year: int = 2024) -> list[tuple[str, str, int |
             "Ruritania submitted a request in 2019 to extend its Article 4 deadline.",
             ("extension_requested", "completed", 2019),
         ),
+        (
+            "In November 2022, the parliament passed amendments to the Law on Mine Action.",
+            ("law_adopted", "completed", 2022),
+        ),
+        (
+            "In 2008 the government set up the Directorate of Mine Action inside a ministry.",
+            ("authority_established", "completed", 2008),
+        ),
+        (
+            "The National Regulatory Authority, which the prime minister created by decree in "
+            "2004, oversees the sector.",
+            ("authority_established", "completed", 2004),
+        ),
+        (
+            "During 2013, the authority introduced a new evidence-based survey methodology.",
+            ("procedures_revised", "completed", 2013),
+        ),
+        (
+            "The mine action centre, a UN project since 2003, passed fully into national hands "
+            "in 2014.",
+            ("national_handover", "completed", 2014),
+        ),
+        (
+            "In late 2005 the Ruritanian Demining Authority took direct control of all clearance.",
+            ("national_handover", "completed", 2005),
+        ),
+        (
+            "States Parties agreed at the Review Conference in November 2019 to Ruritania's "
+            "second request.",
+            ("extension_granted", "completed", 2019),
+        ),
+        (
+            "The RMAC finished moving its records into IMSMA Core in December 2022.",
+            ("database_introduced", "completed", 2022),
+        ),
         # a chain "begun ..., was finished ...": the last verb, and its own date
         (
             "A baseline assessment, begun in 2008, was finished by two operators in mid-2011.",
@@ -159,6 +194,10 @@ def test_completed(sentence, expected):
         (
             "The survey methodology was accepted in principle as the national standard.",
             ("standards_adopted", "in_progress", None),
+        ),
+        (
+            "The RMAC was writing a national mine action strategic plan for 2018-2020.",
+            ("strategy_adopted", "in_progress", None),
         ),
         (
             "In April 2024, Ruritania stated its intention to seek a one-year extension.",
@@ -234,6 +273,14 @@ def test_in_progress(sentence, expected):
         (
             "Ruritania has still not joined the cluster munition convention.",
             ("ccm_accession", "not_done", None),
+        ),
+        (
+            "A draft law giving the RMAC a legal mandate had still not been passed by parliament.",
+            ("law_adopted", "not_done", None),
+        ),
+        (
+            "Ruritania has not yet put in place any policy on environmental management.",
+            ("environment_policy_adopted", "not_done", None),
         ),
         (
             "Progress stalled in 2021 owing to a lack of progress in determining a baseline.",
@@ -437,6 +484,17 @@ def test_label_values(value, expected):
     assert [(d.stage, d.year) for d in result.developments] == [expected]
 
 
+def test_an_undated_label_value_under_way_is_of_the_year_before_the_edition():
+    result = extract(
+        "Last updated: 10 November 2018",
+        "Mine action management",
+        "Mine action standards",
+        "Standards (RMAS); chapters were being rewritten",
+    )
+    found = [(d.event, d.stage, d.year) for d in result.developments]
+    assert found == [("standards_adopted", "in_progress", 2017)]
+
+
 def test_a_label_and_its_value_on_one_line():
     result = extract(
         "Mine action management",
@@ -505,6 +563,38 @@ def test_the_request_in_the_next_sentence_is_the_extension_request():
     assert found == [
         ("extension_granted", "completed", 2021),
         ("extension_requested", "completed", 2021),
+    ]
+
+
+def test_a_chain_of_cues_stops_at_another_event():
+    found = events(
+        "In mid-2010 a national mine action strategy was still being drafted, and no national "
+        "standards had yet been issued."
+    )
+    assert found == [
+        ("strategy_adopted", "in_progress", 2010),
+        ("standards_adopted", "not_done", 2010),
+    ]
+
+
+def test_a_deadline_year_does_not_date_an_intention():
+    found = events(
+        "In April 2006, Ruritania said it would not finish by the February 2007 deadline and "
+        "that it intended to request an extension.",
+        2006,
+    )
+    assert found == [("extension_requested", "in_progress", 2006)]
+
+
+def test_a_summary_section_is_read():
+    result = extract(
+        "SUMMARY",
+        "Ruritania adopted its national mine action strategy in May 2017.",
+        "RECOMMENDATIONS FOR ACTION",
+        "■ Ruritania should report.",
+    )
+    assert [(d.event, d.stage, d.year) for d in result.developments] == [
+        ("strategy_adopted", "completed", 2017)
     ]
 
 
