@@ -372,7 +372,9 @@ def pipeline() -> Language:
 
 
 # -- topics ------------------------------------------------------------------------------------
-def rank_topics(hits: list[nlp.TopicHit]) -> tuple[list[str], dict[str, str]]:
+def rank_topics(
+    hits: list[nlp.TopicHit], purpose: int | None = None
+) -> tuple[list[str], dict[str, str]]:
     """Topics with the main ask first, and the rule that decided each. The main ask: the first
     sentence before later ones, then the lower tier, specific before weak rules, then the
     earlier position."""
@@ -390,7 +392,34 @@ def rank_topics(hits: list[nlp.TopicHit]) -> tuple[list[str], dict[str, str]]:
     if not best:
         return [OTHER], {OTHER: "default:no-topic-matched"}
     ordered = sorted(best.values(), key=lambda h: (h.sentence > 0, h.tier, h.weak, h.start))
+    if purpose is not None:
+        ordered = _purpose_first(ordered, hits, purpose)
     return [h.topic for h in ordered], {h.topic: h.rule for h in ordered}
+
+
+# Survey is the means to two ends: a baseline, or land released without clearance. When the
+# main ask names one and its purpose the other ("conduct non-technical survey ... to build an
+# evidence-based baseline"; "re-survey ... so that land with no evidence is cancelled"), the
+# purpose is the ask.
+_SURVEY_ENDS = ("survey_baseline", "land_release_method")
+_PURPOSE = re.compile(
+    r"\b(?:so that|so as to|in order to|"
+    r"to (?:build|establish|determine|obtain|produce|arrive at|develop|achieve|get)|"
+    r"so\b(?= [\w-]+ (?:\w+ )?(?:is|are|can|will)\b))"
+)
+
+
+def _purpose_first(
+    ordered: list[nlp.TopicHit], hits: list[nlp.TopicHit], purpose: int
+) -> list[nlp.TopicHit]:
+    if not ordered or ordered[0].topic not in _SURVEY_ENDS or ordered[0].start >= purpose:
+        return ordered
+    other = next(t for t in _SURVEY_ENDS if t != ordered[0].topic)
+    ends = [h for h in hits if h.topic == other and h.start >= purpose and h.sentence == 0]
+    if not ends:
+        return ordered
+    first = min(ends, key=lambda h: h.start)
+    return [first, *[h for h in ordered if h.topic != other]]
 
 
 def analyse(text: str, acronyms: dict[str, str] | None = None) -> dict:
@@ -402,7 +431,8 @@ def analyse(text: str, acronyms: dict[str, str] | None = None) -> dict:
         doc = pipe(nlp.normalise(text))
     finally:
         parser.acronyms = {}
-    topics, topic_rules = rank_topics(doc._.topics)
+    found = _PURPOSE.search(doc.text)
+    topics, topic_rules = rank_topics(doc._.topics, found.start() if found else None)
     ask = doc._.ask
     return {
         "actor": ask["actor"],

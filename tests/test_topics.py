@@ -131,6 +131,19 @@ def test_dev_and_heldout_do_not_share_sentences():
             "land_release_method",
             "survey_baseline",
         ),
+        # survey is a means: its purpose, when the item names one, is the ask
+        (
+            "Ruritania should conduct non-technical survey in every border region to build an "
+            "evidence-based baseline of contamination.",
+            "survey_baseline",
+            None,
+        ),
+        (
+            "The RMAC should re-survey suspected areas so that land with no evidence of mines is "
+            "cancelled, not cleared.",
+            "land_release_method",
+            None,
+        ),
     ],
 )
 def test_main_ask_and_near_misses(text, first, absent):
