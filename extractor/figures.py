@@ -52,10 +52,17 @@ _FRONTED = re.compile(
     re.I,
 )
 _DIGIT = re.compile(r"\d")
+_DECIMAL = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})*\.\d+(?![\w.,]\d|\w)")
+_UNITLESS_AREA = re.compile(
+    r"\s*(?:(?:was|were|has been|had been)\s+(?:\w+\s+)?(?:reduced|cancell?ed|cleared|released)\b|"
+    r"(?:by|through)\s+(?:[\w-]+\s+){0,2}(?:clearance|survey)\b)",
+    re.I,
+)
 _DESTROYED_LABEL = re.compile(r"\b(?:destroyed|destruction|removed)\b", re.I)
 _COMPARISON_AFTER = re.compile(
     r"\b(?:up|down|rising|falling|increased?|decreased?|fell|rose)\s+from\b|"
-    r"\bcompared\s+(?:with|to)\b",
+    r"\bcompared\s+(?:with|to)\b|\b(?:against|versus|vs\.?)\s+(?=\S*\d)|"
+    r"\b(?:similar|comparable|close)\s+to\b|\b(?:more|less|fewer|higher|lower)\s+than\s+in\b",
     re.I,
 )
 
@@ -78,8 +85,8 @@ _COMPARED = re.compile(
     re.I,
 )
 _YEAR_BEFORE = re.compile(
-    r"^\S*\s+(?:[^.;,()]{0,30}?\s)?(?:a year earlier|the (?:previous|preceding) year|"
-    r"the year before|a year before)\b",
+    r"^\S*\s+(?:[^.;,()]{0,40}?\s)?(?:(?:a|one) year earlier|the (?:previous|preceding) year|"
+    r"the year before|(?:a|one) year before|twelve months (?:before|earlier))\b",
     re.I,
 )
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10}
@@ -164,8 +171,10 @@ def _round(value: float | None) -> float | None:
 def quantities(sentence: str) -> list[Quantity]:
     """Areas (number + unit, ranges kept) and counts (whole numbers) in a sentence."""
     found: list[Quantity] = []
+    units: list[tuple[int, str]] = []  # (end, unit) of each area, for a unit left out later
     for m in AREA_RE.finditer(sentence):
         unit = m.group("unit")
+        units.append((m.end(), unit))
         low_text = m.group("between") or m.group("low")
         high_text = m.group("low") if m.group("between") else m.group("high")
         low = to_km2(parse_number(low_text), unit)
@@ -187,6 +196,14 @@ def quantities(sentence: str) -> list[Quantity]:
             continue
         high = parse_number(high_text) if high_text else None
         found.append(Quantity("count", m.start(), m.end(), parse_number(low_text), high, "count"))
+    # a decimal after an area, which its verb or method says is land, has that area's unit
+    # ("38.6 square kilometres was cleared, 9.4 was reduced through technical survey")
+    for m in _DECIMAL.finditer(sentence) if units else ():
+        unit = next((u for end, u in reversed(units) if end <= m.start()), None)
+        taken = any(q.start <= m.start() < q.end for q in found)
+        if unit and not taken and _UNITLESS_AREA.match(sentence[m.end() :]):
+            value = to_km2(parse_number(m.group(0)), unit)
+            found.append(Quantity("area", m.start(), m.end(), value, None, "km2"))
     return sorted(found, key=lambda q: q.start)
 
 

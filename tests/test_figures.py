@@ -274,6 +274,60 @@ METRICS = [
         "They destroyed 412 antipersonnel mines and 96 antitank mines in 2005.",
         [("ap_mines_destroyed", 412.0, 2005, None), ("av_mines_destroyed", 96.0, 2005, None)],
     ),
+    # third held-out set
+    (
+        "Of the total, 38.6 square kilometres was cleared, 9.4 was reduced through technical "
+        "survey and 21.3 was cancelled after non-technical survey.",
+        [
+            ("area_cleared", 38.6, 2019, None),
+            ("area_reduced", 9.4, 2019, None),
+            ("area_cancelled", 21.3, 2019, None),
+        ],
+    ),
+    (
+        "In 2020 Testland released 1.18km² of mined area, more than half of it (0.77km²) "
+        "through technical survey and the remainder, 0.41km², by clearance.",
+        [
+            ("area_released", 1.18, 2020, None),
+            ("area_reduced", 0.77, 2020, None),
+            ("area_cleared", 0.41, 2020, None),
+        ],
+    ),
+    (
+        "Not a single square metre was cancelled by non-technical survey in 2020.",
+        [("area_cancelled", 0.0, 2020, None)],
+    ),
+    (
+        "Of that, 19.6km2 was classed as confirmed hazardous area and about 4.3km2 as suspected.",
+        [
+            ("confirmed_hazardous_area", 19.6, 2019, None),
+            ("suspected_hazardous_area", 4.3, 2019, "approximately"),
+        ],
+    ),
+    (
+        "The authority reported roughly 69 square kilometres of mined land handed back for use "
+        "in 2022, against 81 square kilometres in 2021.",
+        [("area_released", 69.0, 2022, "approximately"), ("area_released", 81.0, 2021, None)],
+    ),
+    (
+        "At the end of 2017, the mined areas still waiting for clearance covered about 3.2 "
+        "hectares.",
+        [("contaminated_area", 0.032, 2017, "approximately")],
+    ),
+    (
+        "In 2017, teams cleared 21,400 square meters, more than twice the 9,800 square meters "
+        "they had cleared the year before.",
+        [("area_cleared", 0.0214, 2017, None), ("area_cleared", 0.0098, 2016, None)],
+    ),
+    (
+        "During 2018, clearance covered 0.62km2; the 1,847 anti-personnel mines destroyed were "
+        "similar to the 2017 tally.",
+        [("area_cleared", 0.62, 2018, None), ("ap_mines_destroyed", 1847.0, 2018, None)],
+    ),
+    (
+        "Teams destroyed 91,652 sub-munitions and 9,207 other items of ERW in 2019.",
+        [("submunitions_destroyed", 91652.0, 2019, None), ("erw_destroyed", 9207.0, 2019, None)],
+    ),
     # a decade is no year
     (
         "The authority put remaining contamination at 167km2, though areas logged in the 2000s "
