@@ -359,6 +359,9 @@ def _date_of(text: str, event: Event, report_year: int | None) -> tuple[int | No
     for start, end, year, month in _dates(text, event.stage, report_year):
         if start < lo or end > hi:
             continue
+        attributive = end <= event.trigger[0] and not text[end : event.trigger[0]].strip()
+        if event.stage != "completed" and attributive:
+            continue  # "has yet to pass amendments to the 2002 demining law": the law's year
         distance = min(
             max(event.cue[0] - end, start - event.cue[1], 0),
             max(event.trigger[0] - end, start - event.trigger[1], 0),

@@ -152,6 +152,26 @@ def events(sentence: str, report_year: int = 2024) -> list[tuple[str, str, int |
             "The RMAC finished moving its records into IMSMA Core in December 2022.",
             ("database_introduced", "completed", 2022),
         ),
+        (
+            "In September 2019, States Parties agreed to push the country's clearance deadline "
+            "back by five years.",
+            ("extension_granted", "completed", 2019),
+        ),
+        (
+            "Towards the end of 2022 the RMAC signed off on the first environmental management "
+            "framework.",
+            ("environment_policy_adopted", "completed", 2022),
+        ),
+        (
+            "The National Demining Commission signed off a new National Demining Plan in "
+            "February 2007.",
+            ("strategy_adopted", "completed", 2007),
+        ),
+        (
+            "In 2022, the hub moved its survey and clearance records into a newly installed IMSMA "
+            "Core database.",
+            ("database_introduced", "completed", 2022),
+        ),
         # a chain "begun ..., was finished ...": the last verb, and its own date
         (
             "A baseline assessment, begun in 2008, was finished by two operators in mid-2011.",
@@ -198,6 +218,18 @@ def test_completed(sentence, expected):
         (
             "The RMAC was writing a national mine action strategic plan for 2018-2020.",
             ("strategy_adopted", "in_progress", None),
+        ),
+        (
+            "A plan for mainstreaming gender and diversity was still being drafted.",
+            ("gender_policy_adopted", "in_progress", None),
+        ),
+        (
+            "In early 2021, Ruritania said it intended to ask States Parties for more time.",
+            ("extension_requested", "in_progress", 2021),
+        ),
+        (
+            "The amended demining law was still waiting to be passed by parliament.",
+            ("law_adopted", "in_progress", None),
         ),
         (
             "In April 2024, Ruritania stated its intention to seek a one-year extension.",
@@ -281,6 +313,19 @@ def test_in_progress(sentence, expected):
         (
             "Ruritania has not yet put in place any policy on environmental management.",
             ("environment_policy_adopted", "not_done", None),
+        ),
+        (
+            "The Council of Ministers has also yet to approve a revised mine action strategy.",
+            ("strategy_adopted", "not_done", None),
+        ),
+        (
+            "Ruritania still has no single national mine action authority.",
+            ("authority_established", "not_done", None),
+        ),
+        # the law's own year is not the year nothing happened
+        (
+            "Parliament has yet to pass the amendments to the 2002 demining law.",
+            ("law_adopted", "not_done", None),
         ),
         (
             "Progress stalled in 2021 owing to a lack of progress in determining a baseline.",
