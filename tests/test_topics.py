@@ -131,6 +131,12 @@ def test_dev_and_heldout_do_not_share_sentences():
             "land_release_method",
             "survey_baseline",
         ),
+        ("Ruritania should pass the new demining law without delay.", "national_authority", None),
+        (
+            "Clearance results should be recorded by device type and by hazard.",
+            "data_management",
+            None,
+        ),
         # survey is a means: its purpose, when the item names one, is the ask
         (
             "Ruritania should conduct non-technical survey in every border region to build an "
