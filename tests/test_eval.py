@@ -36,7 +36,15 @@ def test_extraction_keeps_its_scores_on_the_gold_documents(shared):
 TESTS = Path(__file__).resolve().parent
 
 
-@pytest.mark.parametrize("folder", ["heldout", "heldout2"])
+# floors a little under each set's score today: (developments P, R), (topics P, R), primary
+HELDOUT_FLOORS = {
+    "heldout": ((0.85, 0.85), (0.85, 0.8), 0.8),
+    "heldout2": ((0.85, 0.85), (0.85, 0.85), 0.85),
+    "heldout3": ((0.65, 0.7), (0.75, 0.8), 0.65),
+}
+
+
+@pytest.mark.parametrize("folder", sorted(HELDOUT_FLOORS))
 def test_extraction_keeps_its_scores_on_the_held_out_documents(folder):
     """tests/heldout*: documents we wrote, labelled without the extractor. Their first scores
     (their READMEs) measured generalisation; rules have been fitted to them since, so these
@@ -47,9 +55,11 @@ def test_extraction_keeps_its_scores_on_the_held_out_documents(folder):
     assert data["metadata"]["all"] == 1.0
     for kind in ("figures", "recommendations"):
         assert data[kind]["precision"] >= 0.95 and data[kind]["recall"] >= 0.95, data[kind]
-    assert data["developments"]["precision"] >= 0.85 and data["developments"]["recall"] >= 0.8
-    assert data["topics"]["precision"] >= 0.85 and data["topics"]["recall"] >= 0.8
-    assert data["primary_topic_accuracy"] >= 0.8
+    (dev_p, dev_r), (topic_p, topic_r), primary = HELDOUT_FLOORS[folder]
+    assert data["developments"]["precision"] >= dev_p, data["developments"]
+    assert data["developments"]["recall"] >= dev_r, data["developments"]
+    assert data["topics"]["precision"] >= topic_p and data["topics"]["recall"] >= topic_r
+    assert data["primary_topic_accuracy"] >= primary
 
 
 def test_bad_gold_files_are_named_and_the_others_scored(shared, tmp_path):
