@@ -59,12 +59,13 @@ _UNITLESS_AREA = re.compile(
     re.I,
 )
 _DESTROYED_LABEL = re.compile(r"\b(?:destroyed|destruction|removed)\b", re.I)
-_COMPARISON_AFTER = re.compile(
-    r"\b(?:up|down|rising|falling|increased?|decreased?|fell|rose)\s+from\b|"
-    r"\bcompared\s+(?:with|to)\b|\b(?:against|versus|vs\.?)\s+(?=\S*\d)|"
-    r"\b(?:similar|comparable|close)\s+to\b|\b(?:more|less|fewer|higher|lower)\s+than\s+in\b",
-    re.I,
+# words that compare a quantity with another of another year ("up from 2,804 in 2019")
+_COMPARISON = (
+    r"(?:\b(?:up|down|rising|falling|increased?|decreased?|fell|rose)\s+from\b|"
+    r"\bcompared\s+(?:with|to)\b|\b(?:against|versus|vs\.?)|"
+    r"\b(?:similar|comparable|close)\s+to\b|\b(?:more|less|fewer|higher|lower)\s+than\s+in\b)"
 )
+_COMPARISON_AFTER = re.compile(_COMPARISON, re.I)
 
 
 def _comparison_spans(sentence: str) -> list[tuple[int, int]]:
@@ -77,11 +78,10 @@ def _comparison_spans(sentence: str) -> list[tuple[int, int]]:
     return spans
 
 
-# the quantity after these words is the one before it, of another year
+# the quantity right after these words is the one before it, of another year
 _COMPARED = re.compile(
-    r"(?:\b(?:up|down|rising|falling|increased?|decreased?|fell|rose)\s+from|\bcompared\s+"
-    r"(?:with|to)|\b(?:against|versus|vs\.?))\s+(?:(?:a total of|some|about|around|just|"
-    r"roughly|approximately|nearly|almost|over|under|more than|less than)\s+)*$",
+    rf"{_COMPARISON}\s+(?:(?:a total of|some|about|around|just|roughly|approximately|nearly|"
+    r"almost|over|under|more than|less than|the)\s+)*$",
     re.I,
 )
 _YEAR_BEFORE = re.compile(
