@@ -24,6 +24,9 @@ TEXT = "text/plain"
 
 BULLET_RE = re.compile(r"^\s*(?:[•■▪●◦►>]|Ÿ+|-(?=\s|$)|\*(?=\s))\s*")
 _CONTINUATION = re.compile(r"^[a-z]")
+# a line ending in a number of its own ("Gender (10% of overall score) 4") is a table row,
+# even in text hard-wrapped elsewhere
+_ROW_END = re.compile(r"\s\d{1,3}(?:\.\d{1,2})?$")
 _TERMINAL = re.compile(r"[.!?:;]\W*$")
 _OPEN_END = re.compile(
     r"\b(?:of|and|or|the|a|an|to|in|by|at|for|with|from|than|about|some|almost|over|under|"
@@ -293,7 +296,7 @@ def _text_parts(lines: list[str]) -> list[tuple[str, str]]:
             joinable
             and not _TERMINAL.search(previous)
             and (
-                (wrapped and len(previous) >= 45)
+                (wrapped and len(previous) >= 45 and not _ROW_END.search(previous))
                 or _CONTINUATION.match(start) is not None
                 or (_OPEN_END.search(previous) is not None and start[:1].isdigit())
             )

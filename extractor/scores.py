@@ -22,11 +22,12 @@ from .yamlio import load_yaml
 
 _SCORE = r"\d{1,2}(?:\.\d{1,2})?"
 _ROW = re.compile(rf"^(?P<label>.*?[A-Za-z)%])\s*:?\s+(?P<s1>{_SCORE})(?:\s+(?P<s2>{_SCORE}))?\s*$")
+_ROW_AT = re.compile(_ROW.pattern[1:])  # a row from a given position on
 _NUMBER = re.compile(rf"^(?P<s1>{_SCORE})(?:\s+(?P<s2>{_SCORE}))?$")
 _WEIGHT = re.compile(r"\(\s*\d{1,3}\s*%\s*(?:of\s+(?:the\s+)?overall(?:\s+score)?\)?)?", re.I)
 _START = re.compile(
     r"^(?:performance(?:\s+(?:indicator|criterion))?(?:\s+score)?|"
-    r"assessment of national programme performance|"
+    r"assessment of national programme performance\b.*|"
     r"program(?:me)? performance(?:\s*:.*)?|"
     r"(?:score\s+)?criterion\b.*|performance (?:indicator|criterion)s?)$",
     re.I,
@@ -204,6 +205,14 @@ def _feed(table: _Table, block: Block, text: str) -> bool:
     row = _ROW.match(text)
     if years and not (row and criterion_of(row.group("label"))):
         table.years = years
+        # a header with a row after it: "Score (2017) Score (2016) PERFORMANCE SCORE: POOR 4.6 4.9"
+        tail = list(_HEADER_YEARS.finditer(text))[-1].end()
+        tail += len(text[tail:]) - len(text[tail:].lstrip())
+        last = _ROW_AT.match(text, tail)
+        slug = criterion_of(last.group("label"), table.criteria(), table.seen()) if last else None
+        if slug:
+            _add_row(table, block, slug, last, rating_of(last.group("label")))
+            return True
         rest = text[_HEADER_YEARS.search(text).start() :]
         return _scrambled(table, block, text, len(text) - len(rest)) or True
     if row:

@@ -59,7 +59,8 @@ _MONITOR_ARCHIVE = re.compile(
 )
 _DOWNLOAD_ANY = re.compile(r"^.*\bdownload\b.*$", re.I | re.M)
 _IN_YEAR = re.compile(
-    r"\b(?:in|during|throughout|(?:at|as of|as at) (?:the )?end(?: of)?|end[- ]of)\s+"
+    r"\b(?:in|during|throughout|(?:at|as of|as at) (?:the )?end(?: of)?|end[- ]of|"
+    r"(?:quarter|half|part|course|months?|weeks?) of)\s+"
     r"((?:19|20)\d\d)\b(?!\s*[–-]\s*\d)",
     re.I,
 )

@@ -328,6 +328,19 @@ METRICS = [
         "Teams destroyed 91,652 sub-munitions and 9,207 other items of ERW in 2019.",
         [("submunitions_destroyed", 91652.0, 2019, None), ("erw_destroyed", 9207.0, 2019, None)],
     ),
+    # fifth held-out set
+    (
+        "At the end of 2012, the land still regarded as hazardous amounted to just under 1,950km2.",
+        [("contaminated_area", 1950.0, 2012, "less_than")],
+    ),
+    (
+        "A government estimate put the land needing survey or clearance at 174,000km2.",
+        [("contaminated_area", 174000.0, 2019, "estimate")],
+    ),
+    (
+        "In 2019, Testland destroyed 1,106 sub- munitions.",
+        [("submunitions_destroyed", 1106.0, 2019, None)],
+    ),
     # a decade is no year
     (
         "The authority put remaining contamination at 167km2, though areas logged in the 2000s "

@@ -230,6 +230,42 @@ def test_an_empty_cell_in_the_second_year_column():
     ]
 
 
+def test_a_header_with_the_overall_row_on_the_same_line():
+    text = (
+        "ASSESSMENT OF NATIONAL PROGRAMME PERFORMANCE Criterion Score (2017) Score (2016) "
+        "PERFORMANCE SCORE: POOR 4.6 4.9\n"
+    )
+    assert read(text, 2018) == [("overall", 4.6, 2017), ("overall", 4.9, 2016)]
+
+
+def test_rows_of_a_table_in_hard_wrapped_text_stay_rows():
+    from extractor.pipeline import extract_bytes
+
+    prose = (
+        "Testland released 1.42km2 of mined area in 2018, most of it by technical\n"
+        "survey, and destroyed 38 anti-personnel mines. Previously unrecorded mined\n"
+        "areas were reported near the border during the year, and at the end of the\n"
+        "year the authority estimated the remaining suspected hazardous area at 2.3km2\n"
+        "after a long survey that the operators carried out with the authority in the\n"
+        "north, where most of the remaining mined areas lie along the old front line.\n"
+    )
+    table = (
+        "Performance Criterion Score\n"
+        "Understanding of anti-personnel mine contamination (20% of overall score) 5\n"
+        "National ownership and programme management (10% of overall score) 6\n"
+        "Gender (10% of overall score) 4\n"
+        "Performance score 5.3\n"
+    )
+    result = extract_bytes(f"{table}\nKey Developments\n\n{prose}".encode(), "text/plain")
+    scored = [(f.criterion, f.value) for f in result.figures if f.metric == "performance_score"]
+    assert scored == [
+        ("understanding_of_contamination", 5.0),
+        ("national_ownership", 6.0),
+        ("gender_diversity", 4.0),
+        ("overall", 5.3),
+    ]
+
+
 def test_not_applicable_on_the_performance_line():
     found = scores.extract(blocks_of("PERFORMANCE: NOT APPLICABLE\nKEY DEVELOPMENTS\n"), 2023)
     assert [(f.criterion, f.value, f.flags) for f in found] == [

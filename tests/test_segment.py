@@ -174,6 +174,7 @@ def test_overrides_win_and_say_so():
             2022,
         ),
         ("Testland asked for more time in 2019. In 2018, 41.3km2 was cleared.", 2019),
+        ("Work stopped in the second quarter of 2020. Operators released 3.1km2 that year.", 2021),
         ("No years at all.", None),
     ],
 )
