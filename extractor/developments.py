@@ -360,6 +360,11 @@ def _date_of(text: str, event: Event, report_year: int | None) -> tuple[int | No
         if start < lo or end > hi:
             continue
         attributive = end <= event.trigger[0] and not text[end : event.trigger[0]].strip()
+        aside = (
+            event.trigger[1] <= start and end <= event.cue[0] and "," in text[end : event.cue[0]]
+        )
+        if event.stage == "not_done" and aside:
+            continue  # "a committee, provided for by decree in 2017, has not been set up"
         if event.stage != "completed" and attributive:
             continue  # "has yet to pass amendments to the 2002 demining law": the law's year
         distance = min(
@@ -377,6 +382,9 @@ def _date_of(text: str, event: Event, report_year: int | None) -> tuple[int | No
         left = min(event.cue[0], event.trigger[0])
         near = _MONTH_ONLY.search(text, max(0, left - 40), max(event.cue[1], event.trigger[1]) + 40)
         years = [d for d in _dates(text, event.stage, report_year) if lo <= d[0] and d[1] <= hi]
+        if near and not years:  # "... overhauled in 2023: the database went live in April"
+            years = [d for d in _dates(text, event.stage, report_year) if d[1] <= near.start()]
+            years = years[-1:]
         if near and years:  # "In February 2004, ... and in March a policy was approved"
             nearest = min(years, key=lambda d: abs(d[0] - near.start()))
             return nearest[2], month_number(near.group("month"))

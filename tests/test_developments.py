@@ -172,6 +172,21 @@ def events(sentence: str, report_year: int = 2024) -> list[tuple[str, str, int |
             "Core database.",
             ("database_introduced", "completed", 2022),
         ),
+        (
+            "The national mine action strategy for 2019-2021 received ministerial sign-off in "
+            "February 2019.",
+            ("strategy_adopted", "completed", 2019),
+        ),
+        (
+            "In March 2022, the RMAC took over responsibility for the national database from the "
+            "United Nations.",
+            ("national_handover", "completed", 2022),
+        ),
+        (
+            "Information management was overhauled in 2023: the national IMSMA Core database went "
+            "live in April.",
+            ("database_introduced", "completed", 2023),
+        ),
         # a chain "begun ..., was finished ...": the last verb, and its own date
         (
             "A baseline assessment, begun in 2008, was finished by two operators in mid-2011.",
@@ -222,6 +237,19 @@ def test_completed(sentence, expected):
         (
             "A plan for mainstreaming gender and diversity was still being drafted.",
             ("gender_policy_adopted", "in_progress", None),
+        ),
+        (
+            "A five-year national mine action strategy was finalised in November 2022 but still "
+            "awaits approval by the Council of Ministers.",
+            ("strategy_adopted", "in_progress", 2022),
+        ),
+        (
+            "The RMAC drew up a resource mobilisation strategy in December 2020.",
+            ("resource_mobilisation_strategy_adopted", "in_progress", 2020),
+        ),
+        (
+            "Two chapters of the standards were still waiting for RMAC approval in mid-2013.",
+            ("standards_adopted", "in_progress", 2013),
         ),
         (
             "In early 2021, Ruritania said it intended to ask States Parties for more time.",
@@ -320,6 +348,16 @@ def test_in_progress(sentence, expected):
         ),
         (
             "Ruritania still has no single national mine action authority.",
+            ("authority_established", "not_done", None),
+        ),
+        (
+            "There is still no gender and diversity policy for the sector.",
+            ("gender_policy_adopted", "not_done", None),
+        ),
+        ("There is no dedicated legislation on mine action.", ("law_adopted", "not_done", None)),
+        (
+            "An inter-ministerial steering committee, provided for by decree in 2017, has not yet "
+            "been set up.",
             ("authority_established", "not_done", None),
         ),
         # the law's own year is not the year nothing happened
@@ -608,6 +646,17 @@ def test_the_request_in_the_next_sentence_is_the_extension_request():
     assert found == [
         ("extension_granted", "completed", 2021),
         ("extension_requested", "completed", 2021),
+    ]
+
+
+def test_a_request_submitted_and_then_approved():
+    found = events(
+        "Ruritania submitted its request for an extension in March 2017, and the request was "
+        "approved that December."
+    )
+    assert sorted(found) == [
+        ("extension_granted", "completed", 2017),
+        ("extension_requested", "completed", 2017),
     ]
 
 
