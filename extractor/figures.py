@@ -52,6 +52,26 @@ _FRONTED = re.compile(
     re.I,
 )
 _DIGIT = re.compile(r"\d")
+_UNITS = "one two three four five six seven eight nine".split()
+_TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_NUMBER_WORD = re.compile(
+    rf"\b(?:(?P<tens>{'|'.join(_TENS)})(?:[- ](?P<unit>{'|'.join(_UNITS)}))?|"
+    rf"(?P<small>{'|'.join(_TEENS + _UNITS)}))\b(?=\s+(?:anti|ap\b|av\b|sub|mines?\b|items?\b|"
+    r"unexploded|explosive|cluster|bomblets))",
+    re.I,
+)
+
+
+def _word_number(match: re.Match) -> float:
+    if match.group("small"):
+        word = match.group("small").lower()
+        return float((_UNITS.index(word) + 1) if word in _UNITS else 10 + _TEENS.index(word))
+    unit = match.group("unit")
+    value = 20 + 10 * _TENS.index(match.group("tens").lower())
+    return float(value + (_UNITS.index(unit.lower()) + 1 if unit else 0))
+
+
 _DECIMAL = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})*\.\d+(?![\w.,]\d|\w)")
 _UNITLESS_AREA = re.compile(
     r"\s*(?:(?:was|were|has been|had been)\s+(?:\w+\s+)?(?:reduced|cancell?ed|cleared|released)\b|"
@@ -63,7 +83,7 @@ _DESTROYED_LABEL = re.compile(r"\b(?:destroyed|destruction|removed)\b", re.I)
 _COMPARISON = (
     r"(?:\b(?:up|down|rising|falling|increased?|decreased?|fell|rose)\s+from\b|"
     r"\bcompared\s+(?:with|to)\b|\b(?:against|versus|vs\.?)|"
-    r"\b(?:similar|comparable|close)\s+to\b|\b(?:more|less|fewer|higher|lower)\s+than\s+in\b)"
+    r"\b(?:similar|comparable|close)\s+to\b|\b(?:more|less|fewer|higher|lower)\s+than\s+(?:in|the)\b)"
 )
 _COMPARISON_AFTER = re.compile(_COMPARISON, re.I)
 
@@ -73,7 +93,7 @@ def _comparison_spans(sentence: str) -> list[tuple[int, int]]:
     semicolon or "and"."""
     spans = []
     for match in _COMPARISON_AFTER.finditer(sentence):
-        rest = re.search(r"[,;]|\band\b|$", sentence[match.end() :])
+        rest = re.search(r",\s|;|\band\b|$", sentence[match.end() :])
         spans.append((match.start(), match.end() + rest.start()))
     return spans
 
@@ -196,6 +216,11 @@ def quantities(sentence: str) -> list[Quantity]:
             continue
         high = parse_number(high_text) if high_text else None
         found.append(Quantity("count", m.start(), m.end(), parse_number(low_text), high, "count"))
+    # a count in words ("Ninety-six anti-personnel mines were destroyed"), as style guides
+    # ask at the start of a sentence
+    for m in _NUMBER_WORD.finditer(sentence):
+        if not any(q.start <= m.start() < q.end for q in found):
+            found.append(Quantity("count", m.start(), m.end(), _word_number(m), None, "count"))
     # a decimal after an area, which its verb or method says is land, has that area's unit
     # ("38.6 square kilometres was cleared, 9.4 was reduced through technical survey")
     for m in _DECIMAL.finditer(sentence) if units else ():
@@ -425,12 +450,16 @@ def from_sentence(
 def _zeros(sentence, page, offset, phrases, default_year, section) -> list[Figure]:
     out = []
     matches = [m for pattern in rules()["zero_re"] for m in pattern.finditer(sentence)]
+    found = []
     for m in sorted(matches, key=lambda m: m.start()):
         method = (m.groupdict().get("method") or "").strip()
         if method:
             metric = next((mt for p, mt in rules()["zero_methods_re"] if p.match(method)), None)
-        else:
-            metric = rules()["zero_verbs"][m.group("verb").lower()]
+            found.append((m, metric))
+        else:  # "no land was reduced or cancelled": a zero for each verb
+            verbs = [m.group("verb"), m.groupdict().get("verb2")]
+            found += [(m, rules()["zero_verbs"][v.lower()]) for v in verbs if v]
+    for m, metric in found:
         if metric is None:
             continue  # "released through survey": no single metric
         year, flags = year_for(sentence, phrases, m.start(), default_year, metric)

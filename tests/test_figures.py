@@ -341,6 +341,56 @@ METRICS = [
         "In 2019, Testland destroyed 1,106 sub- munitions.",
         [("submunitions_destroyed", 1106.0, 2019, None)],
     ),
+    # sixth held-out set
+    (
+        "Teams managed to clear approximately 0.38km² of mined area in 2023; no land was "
+        "reduced or cancelled during the year.",
+        [
+            ("area_cleared", 0.38, 2023, "approximately"),
+            ("area_reduced", 0.0, 2023, None),
+            ("area_cancelled", 0.0, 2023, None),
+        ],
+    ),
+    (
+        "Nothing was cancelled through non-technical survey and no area was reduced by "
+        "technical survey: every area is cleared in full.",
+        [("area_cancelled", 0.0, 2019, None), ("area_reduced", 0.0, 2019, None)],
+    ),
+    (
+        "More land was released in 2024 than in any earlier year: 1,412 square kilometres in "
+        "all, up from 1,080km² a year earlier.",
+        [("area_released", 1412.0, 2024, None), ("area_released", 1080.0, 2023, None)],
+    ),
+    (
+        "Remaining mined area, end 2023 (confirmed): 12.4km²",
+        [("confirmed_hazardous_area", 12.4, 2023, None)],
+    ),
+    (
+        "By the end of 2024, the government put the area still thought to contain explosive "
+        "ordnance at some 139,000km².",
+        [("contaminated_area", 139000.0, 2024, "approximately")],
+    ),
+    (
+        "Roughly 26 hectares of confirmed hazardous area remain, in addition to a suspected "
+        "1.4km2 that has never been surveyed.",
+        [
+            ("confirmed_hazardous_area", 0.26, 2019, "approximately"),
+            ("suspected_hazardous_area", 1.4, 2019, None),
+        ],
+    ),
+    (
+        "Deminers cleared 31,650m² in 2016, a little less than the 36,200m² cleared in 2015, "
+        "destroying 1,118 anti-personnel mines.",
+        [
+            ("area_cleared", 0.03165, 2016, None),
+            ("area_cleared", 0.0362, 2015, None),
+            ("ap_mines_destroyed", 1118.0, 2016, None),
+        ],
+    ),
+    (
+        "Ninety-six anti-personnel mines were destroyed in 2023.",
+        [("ap_mines_destroyed", 96.0, 2023, None)],
+    ),
     # a decade is no year
     (
         "The authority put remaining contamination at 167km2, though areas logged in the 2000s "
