@@ -187,6 +187,24 @@ def events(sentence: str, report_year: int = 2024) -> list[tuple[str, str, int |
             "live in April.",
             ("database_introduced", "completed", 2023),
         ),
+        (
+            "In February 2023, the European Union agreed to fund a two-year survey project.",
+            ("funding_secured", "completed", 2023),
+        ),
+        (
+            "A national standard on protecting the environment during demining came into force "
+            "in 2024.",
+            ("environment_policy_adopted", "completed", 2024),
+        ),
+        (
+            "Fieldwork for the Landmine Impact Survey ended in April 2004.",
+            ("baseline_survey_completed", "completed", 2004),
+        ),
+        (
+            "The RMAC and an operator completed a general survey of cluster munition strikes in "
+            "2011.",
+            ("baseline_survey_completed", "completed", 2011),
+        ),
         # a chain "begun ..., was finished ...": the last verb, and its own date
         (
             "A baseline assessment, begun in 2008, was finished by two operators in mid-2011.",
@@ -246,6 +264,14 @@ def test_completed(sentence, expected):
         (
             "The RMAC drew up a resource mobilisation strategy in December 2020.",
             ("resource_mobilisation_strategy_adopted", "in_progress", 2020),
+        ),
+        (
+            "In late 2018 the RMAC began moving its national database to a newer version of IMSMA.",
+            ("database_introduced", "in_progress", 2018),
+        ),
+        (
+            "At the end of 2015 the RMAC was still building a national mine action database.",
+            ("database_introduced", "in_progress", 2015),
         ),
         (
             "Two chapters of the standards were still waiting for RMAC approval in mid-2013.",
@@ -353,6 +379,10 @@ def test_in_progress(sentence, expected):
         (
             "There is still no gender and diversity policy for the sector.",
             ("gender_policy_adopted", "not_done", None),
+        ),
+        (
+            "Ruritania is still not a party to the Convention on Cluster Munitions (CCM).",
+            ("ccm_accession", "not_done", None),
         ),
         ("There is no dedicated legislation on mine action.", ("law_adopted", "not_done", None)),
         (
