@@ -137,6 +137,12 @@ def test_dev_and_heldout_do_not_share_sentences():
             "data_management",
             None,
         ),
+        (
+            "The government should increase its own contribution to the costs of mine clearance.",
+            "funding",
+            None,
+        ),
+        ("The RMAC should publish an annual land release plan with targets.", "strategy", None),
         # survey is a means: its purpose, when the item names one, is the ask
         (
             "Ruritania should conduct non-technical survey in every border region to build an "
