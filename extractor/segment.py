@@ -11,7 +11,7 @@ from functools import lru_cache
 from importlib import resources
 from urllib.parse import urlparse
 
-from . import countries
+from . import countries, figures
 from .dates import MONTH_PATTERN
 from .model import Block, DocumentMeta, LoadedDocument, Section
 from .yamlio import load_yaml
@@ -29,18 +29,17 @@ _TITLE_REPORT = re.compile(
     r"(?P<year>(?:19|20)\d\d)",
     re.I,
 )
-_REPORT_NAME = r"clearing (?:cluster munition remnants|the mines)"
-# a report title in a line that links to the report ("Full chapter: Clearing ... 2019, Lao PDR
-# (PDF, 2.1MB)") or in a running head the loader took out ("38 CLEARING CLUSTER MUNITION
-# REMNANTS 2018"): both name the edition the text is from
-_REPORT_LINK = re.compile(
-    rf"^.*\b(?:download|pdf|full (?:chapter|report)|click here)\b.*?(?P<report>{_REPORT_NAME})"
-    r"\s+(?P<year>(?:19|20)\d\d)\b.*$|"
-    rf"^.*?(?P<report2>{_REPORT_NAME})\s+(?P<year2>(?:19|20)\d\d)\b.*"
-    r"\b(?:download|pdf|full (?:chapter|report))\b.*$",
-    re.I | re.M,
+# a line that links to the report ("Click here to download ...", "Full chapter: Clearing ...
+# 2019, Lao PDR (PDF, 2.1MB)"): it names an edition but reports on no year
+_LINK_LINE = re.compile(
+    r"^.*\b(?:download|click here|pdf|full (?:chapter|report))\b.*$", re.I | re.M
 )
-_HEAD_EDITION = re.compile(rf"(?P<report>{_REPORT_NAME})\s+(?P<year>(?:19|20)\d\d)\b", re.I)
+# a report and its edition, in a link line or a running head the loader took out ("38
+# CLEARING CLUSTER MUNITION REMNANTS 2018"): both name the edition the text is from
+_EDITION = re.compile(
+    r"(?P<report>clearing (?:cluster munition remnants|the mines))\s+(?P<year>(?:19|20)\d\d)\b",
+    re.I,
+)
 # the deadline line under a PDF chapter's country name: the convention names the series
 _DEADLINE_HEAD = re.compile(
     r"^[ \t]*(?P<treaty>CONVENTION ON CLUSTER MUNITIONS|ANTI-PERSONNEL MINE BAN CONVENTION)"
@@ -57,7 +56,6 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _MONITOR_ARCHIVE = re.compile(
     r"[?&]url=lm(?:/|%2F)(?P<year>(?:19|20)\d\d)(?:/|%2F)(?P<slug>[a-z0-9_-]+)", re.I
 )
-_DOWNLOAD_ANY = re.compile(r"^.*\bdownload\b.*$", re.I | re.M)
 _IN_YEAR = re.compile(
     r"\b(?:in|during|throughout|(?:at|as of|as at) (?:the )?end(?: of)?|end[- ]of|"
     r"(?:quarter|half|part|course|months?|weeks?) of)\s+"
@@ -65,10 +63,8 @@ _IN_YEAR = re.compile(
     re.I,
 )
 _DATED = re.compile(rf"\b(?:{MONTH_PATTERN})\s+((?:19|20)\d\d)\b(?!\s*[–-]\s*\d)", re.I)
-_MEASURED = re.compile(
-    r"\d[\d,.]*\s*(?:km2|km²|km 2|sq\.? ?km|square (?:kilo)?met|m2|m²|hectares?\b)|"
-    r"\d[\d,]*\s+(?:[\w-]+\s+){0,3}(?:were\s+|was\s+)?(?:destroyed|cleared)\b",
-    re.I,
+_DESTROYED = re.compile(
+    r"\d[\d,]*\s+(?:[\w-]+\s+){0,3}(?:were\s+|was\s+)?(?:destroyed|cleared)\b", re.I
 )
 _FUTURE_BEFORE = re.compile(
     r"\b(?:by|until|till|before|from)\s+(?:the\s+)?(?:end[\s-]+(?:of\s+)?)?(?:\d{1,2}\s+)?\Z|"
@@ -140,11 +136,7 @@ def metadata(doc: LoadedDocument, overrides: dict | None = None) -> DocumentMeta
 
     download = _DOWNLOAD.search(text)
     named = _named_editions(text, [head for page in doc.pages for head in page.heads])
-    opening = "\n".join(
-        line
-        for line in text[:300].split("\n")
-        if not re.search(r"download|click here|\bpdf\b|full (?:chapter|report)", line, re.I)
-    )
+    opening = _LINK_LINE.sub("", text[:300])
     title_report = _TITLE_REPORT.search((doc.title or "") + "\n" + opening)
     mar = _MAR_URL.search(path)
     monitor = _MONITOR_URL.search(path)
@@ -176,15 +168,13 @@ def metadata(doc: LoadedDocument, overrides: dict | None = None) -> DocumentMeta
 def _named_editions(text: str, heads: list[str]) -> list[tuple[str, int, str]]:
     """(report, year, rule) of the links to the report in the text, then of the running
     heads the loader took out of it."""
+    lines = [(m.group(0), "text:report-link") for m in _LINK_LINE.finditer(text)]
+    lines += [(head, "text:running-head") for head in heads]
     found = []
-    for match in _REPORT_LINK.finditer(text):
-        report = match.group("report") or match.group("report2")
-        year = match.group("year") or match.group("year2")
-        found.append((report, int(year), "text:report-link"))
-    for head in heads:
-        match = _HEAD_EDITION.search(head)
+    for line, rule in lines:
+        match = _EDITION.search(line)
         if match:
-            found.append((match.group("report"), int(match.group("year")), "text:running-head"))
+            found.append((match.group("report"), int(match.group("year")), rule))
     return found
 
 
@@ -293,14 +283,16 @@ def text_year(text: str) -> int | None:
     """The edition year the text implies: a report describes the year before it appears
     ("in 2017" is said most) and dates events up to its publication ("in May 2018"). Years
     of deadlines, plans and ranges say nothing about the edition and are left out."""
-    text = _DOWNLOAD_ANY.sub(" ", text)
+    text = _LINK_LINE.sub(" ", text)
     reported: Counter[int] = Counter()
     for match in _IN_YEAR.finditer(text):
         if not _future(text, match):
             # a year with an output in its sentence ("in 2021, 5.6km2 was released") is
             # the year reported on; one with an event only ("in 2022, Iraq requested an
             # extension") can be the edition's own year
-            reported[int(match.group(1))] += 2 if _MEASURED.search(_sentence(text, match)) else 1
+            sentence = _sentence(text, match)
+            measured = figures.AREA_RE.search(sentence) or _DESTROYED.search(sentence)
+            reported[int(match.group(1))] += 2 if measured else 1
     dated = [int(m.group(1)) for m in _DATED.finditer(text) if not _future(text, m)]
     candidates = []
     if reported:
