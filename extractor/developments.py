@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import nlp
-from .dates import MONTH_PATTERN, month_number
+from .dates import MONTH_PATTERN, fronted_year, month_number
 from .model import Block, Development, LoadedDocument
 from .yamlio import load_yaml
 
@@ -220,11 +220,6 @@ def _blocked(text: str, gap: tuple[int, int], others: list[_Trigger], trigger: _
 
 
 _MAIN_VERB = re.compile(r"[^;.]{0,40},\s*(?:was|were|has been|had been|is|are)\s+(?:\w+ly\s+)?")
-_FRONTED_DATE = re.compile(
-    r"^\s*(?:in|during|by|at the end of)\s+(?:(?:early|mid|late)[\s-]+)?"
-    rf"(?:(?:{MONTH_PATTERN})\s+)?((?:19|20)\d\d)\s*,",
-    re.I,
-)
 
 
 def _stage(text: str, trigger: _Trigger, triggers: list[_Trigger]) -> tuple[str, int, int] | None:
@@ -582,9 +577,8 @@ def extract(
                 sentence = text[s_start:s_end].strip()
                 lead = text[s_start:s_end].find(sentence)
                 year = event.year
-                fronted = _FRONTED_DATE.match(sentence)
-                if year is None and fronted:  # "In May 2012, IND said ... it would ask ..."
-                    year = int(fronted.group(1))
+                if year is None:  # "In May 2012, IND said ... it would ask ..."
+                    year = fronted_year(sentence)
                 if year is None:
                     implied.add(len(out))
                 if year is None and not event.anaphoric:

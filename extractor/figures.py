@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 
 from . import nlp, scores
-from .dates import MONTH_PATTERN
+from .dates import MONTH_PATTERN, fronted_year
 from .model import Block, Figure, LoadedDocument
 from .yamlio import load_yaml
 
@@ -44,11 +44,6 @@ _YEAR_LEAD = re.compile(
     r"by|in|during|for|throughout|since|until|till|before|from|through|to|of|early|late|mid|"
     rf"first half of|second half of|beginning of))[\s-]+(?:the\s+)?(?:end\s+(?:of\s+)?)?"
     rf"(?:(?:\d{{1,2}}\s+)?(?:{MONTH_PATTERN})\s+)?$|(?P<month>\b(?:{MONTH_PATTERN}))\s+$",
-    re.I,
-)
-_FRONTED = re.compile(
-    r"^\s*(?:in|during|at the end of|as of|as at|by|at end|throughout|by the end of)\b"
-    r"[^,;]{0,30}?\b((?:19|20)\d\d)\b\s*,",
     re.I,
 )
 _DIGIT = re.compile(r"\d")
@@ -359,14 +354,6 @@ def _clause_of(sentence: str, pos: int) -> tuple[int, int]:
     start = sentence.rfind(";", 0, pos) + 1
     end = sentence.find(";", pos)
     return start, end if end != -1 else len(sentence)
-
-
-def fronted_year(sentence: str) -> int | None:
-    """The year a sentence opens with ("In 2015, ..."): it frames the rest of its paragraph."""
-    if re.match(r"^\s*as in\b", sentence, re.I):
-        return None
-    match = _FRONTED.match(sentence)
-    return int(match.group(1)) if match else None
 
 
 # --- sentences, blocks, documents --------------------------------------------------------
