@@ -67,7 +67,7 @@ def _word_number(match: re.Match) -> float:
     return float(value + (_UNITS.index(unit.lower()) + 1 if unit else 0))
 
 
-_DECIMAL = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})*\.\d+(?![\w.,]\d|\w)")
+_DECIMAL = re.compile(rf"(?<![\w.,]){_INT}\.\d+(?![\w.,]\d|\w)")
 _UNITLESS_AREA = re.compile(
     r"\s*(?:(?:was|were|has been|had been)\s+(?:\w+\s+)?(?:reduced|cancell?ed|cleared|released)\b|"
     r"(?:by|through)\s+(?:[\w-]+\s+){0,2}(?:clearance|survey)\b)",
@@ -376,6 +376,7 @@ def from_sentence(
         return []
     found = quantities(sentence)
     phrases = year_phrases(sentence)
+    spans = _comparison_spans(sentence)
     figures: list[Figure] = []
     metrics: list[str | None] = []
     for index, q in enumerate(found):
@@ -401,7 +402,6 @@ def from_sentence(
             continue
         # "released 41.3km2 in 2022, up from 36.8km2 in 2021, and destroyed 7,845": the years of
         # a comparison date its own quantity only
-        spans = _comparison_spans(sentence)
         inside = [span for span in spans if span[0] <= q.start < span[1]]
         if inside:
             mine = [p for p in phrases if inside[0][0] <= p.start < inside[0][1]] or phrases
@@ -512,18 +512,19 @@ def from_block(
     return out
 
 
-_BARE_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})*(?:\.\d+)?(?!\w|[.,]\d|\s*(?:km|m2|%))")
+_BARE_NUMBER = re.compile(rf"(?<![\w.,]){_NUM}(?!\w|[.,]\d|\s*(?:km|m2|%))")
 
 
 def chart_ticks(text: str) -> set[float]:
     """The numbers of a chart's axis that a KEY DATA block ran together with its figures:
     four or more bare numbers at one step from each other ("700 600 500 400")."""
-    values = sorted({round(parse_number(m.group(0)), 6) for m in _BARE_NUMBER.finditer(text)})
+    present = {round(parse_number(m.group(0)), 6) for m in _BARE_NUMBER.finditer(text)}
+    values = sorted(present)
     ticks: set[float] = set()
     for i, low in enumerate(values):
         for high in values[i + 1 :]:
             run = [round(low + k * (high - low), 6) for k in range(4)]
-            if all(v in values for v in run):
+            if all(v in present for v in run):
                 ticks.update(run)
     return ticks
 
