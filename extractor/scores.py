@@ -33,6 +33,7 @@ _START = re.compile(
     re.I,
 )
 _HEADER_YEARS = re.compile(r"(?:score|criterion)\s*\(?\s*((?:19|20)\d\d)\s*\)?", re.I)
+_WEIGHT_CELL = re.compile(r"(?<=\|)\s*\d{1,3}\s*%\s*(?=\|)")
 _NO_SCORE = re.compile(r"^[–—-]$")  # an empty cell ("–" for a year with no score)
 _NOT_APPLICABLE = re.compile(
     r"^(?:performance(?: score)?\s*:\s*)?(?:not applicable|n/a)\.?$", re.I
@@ -146,7 +147,7 @@ def extract(blocks: list[Block], report_year: int | None) -> list[Figure]:
     table: _Table | None = None
     previous = ""
     for block in blocks:
-        text = block.text.strip()
+        text = _cells(block.text.strip())
         if not text:
             continue
         if table is None:
@@ -155,7 +156,7 @@ def extract(blocks: list[Block], report_year: int | None) -> list[Figure]:
                 _feed(table, block, text)
             previous = text
             continue
-        if _END.match(text.rstrip(":")):
+        if _END.match(text.strip().rstrip(":")):
             out += _close(table)
             table = None
         elif _feed(table, block, text):
@@ -172,8 +173,7 @@ def extract(blocks: list[Block], report_year: int | None) -> list[Figure]:
 
 
 def _starts_table(text: str, previous: str) -> bool:
-    text = _cells(text)
-    if _START.match(text):
+    if _START.match(text.strip()):
         return True
     if _NOT_APPLICABLE.match(text) and (
         _norm(previous) == "performance" or text.lower().startswith("performance")
@@ -184,37 +184,34 @@ def _starts_table(text: str, previous: str) -> bool:
 
 
 def _cells(text: str) -> str:
-    """A row written with pipes ("| GENDER AND DIVERSITY | 10% | 3 |") as plain text, without
-    its weight cell."""
+    """A row written with pipes ("| GENDER AND DIVERSITY | 10% | 3 |") as plain text, its
+    pipes and weight cell blanked: the same length, so a score keeps its offset in the block."""
     if not (text.startswith("|") and text.endswith("|")):
         return text
-    cells = [c.strip() for c in text.strip("|").split("|")]
-    return " ".join(c for c in cells if c and not re.fullmatch(r"\d{1,3}\s*%", c))
+    return _WEIGHT_CELL.sub(lambda m: " " * len(m.group(0)), text).replace("|", " ")
 
 
 def _feed(table: _Table, block: Block, text: str) -> bool:
     """Read one block into the table; False when the block is not part of it."""
-    text = _cells(text)
     if _NOT_APPLICABLE.match(text):
         table.figures.append(_figure(table, block, None, "overall", 0, 0, text, na=True))
         return True
     if rating_of(text) and not re.search(r"\d", text):
         table.rating = (rating_of(text), block)
         return True
-    years = [int(y) for y in _HEADER_YEARS.findall(text)]
+    headers = list(_HEADER_YEARS.finditer(text))
     row = _ROW.match(text)
-    if years and not (row and criterion_of(row.group("label"))):
-        table.years = years
+    if headers and not (row and criterion_of(row.group("label"))):
+        table.years = [int(m.group(1)) for m in headers]
         # a header with a row after it: "Score (2017) Score (2016) PERFORMANCE SCORE: POOR 4.6 4.9"
-        tail = list(_HEADER_YEARS.finditer(text))[-1].end()
+        tail = headers[-1].end()
         tail += len(text[tail:]) - len(text[tail:].lstrip())
         last = _ROW_AT.match(text, tail)
         slug = criterion_of(last.group("label"), table.criteria(), table.seen()) if last else None
         if slug:
             _add_row(table, block, slug, last, rating_of(last.group("label")))
             return True
-        rest = text[_HEADER_YEARS.search(text).start() :]
-        return _scrambled(table, block, text, len(text) - len(rest)) or True
+        return _scrambled(table, block, text, headers[0].start()) or True
     if row:
         label = row.group("label")
         slug = criterion_of(label, table.criteria(), table.seen())
@@ -239,7 +236,7 @@ def _feed(table: _Table, block: Block, text: str) -> bool:
         if rating_of(text):
             table.rating = (rating_of(text), block)
         return True
-    if _START.match(text) or _norm(text) == "score":
+    if _START.match(text.strip()) or _norm(text) == "score":
         return True
     if _WEIGHT.match(text) or _CONTINUED.match(text):
         # "(10% of overall score)", or the rest of a label cut across lines ("PROGRAMME

@@ -217,6 +217,12 @@ def test_a_table_written_with_pipes_and_a_weight_column():
     ]
 
 
+def test_a_score_read_from_a_pipe_row_points_at_its_digit_in_the_page():
+    page = page_from_text(1, "| CRITERION | WEIGHT | SCORE |\n| GENDER AND DIVERSITY | 10% | 3 |\n")
+    (found,) = scores.extract(page.blocks, 2023)
+    assert (found.criterion, page.text[found.start : found.end]) == ("gender_diversity", "3")
+
+
 def test_an_empty_cell_in_the_second_year_column():
     text = (
         "Criterion Score (2021) Score (2020) Commentary NATIONAL OWNERSHIP & PROGRAMME 6 7 "
