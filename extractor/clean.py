@@ -206,25 +206,26 @@ def join_hyphenation(text: str) -> str:
     return _HYPHEN_BREAK.sub(join, text) if "-" in text else text
 
 
-def strip_running_heads(text: str) -> str:
-    """Running headers and footers left inside text ("mineactionreview.org 181")."""
+def strip_running_heads(text: str, heads: list[str] | None = None) -> str:
+    """Running headers and footers left inside text ("mineactionreview.org 181"); what is
+    taken out is added to ``heads`` when given (a head names the edition)."""
     if not any(key in text for key in _HEAD_KEYS):
         return text
-    return running_heads().sub(" ", text)
+
+    def take(match: re.Match) -> str:
+        heads.append(match.group(0).strip())
+        return " "
+
+    return running_heads().sub(" " if heads is None else take, text)
 
 
-def running_heads_in(text: str) -> list[str]:
-    """The running heads ``strip_running_heads`` takes out of a text."""
-    if not any(key in text for key in _HEAD_KEYS):
-        return []
-    return [m.group(0).strip() for m in running_heads().finditer(text)]
-
-
-def clean_text(text: str) -> str:
+def clean_text(text: str, heads: list[str] | None = None) -> str:
+    """The text with its damage repaired; the running heads taken out are added to
+    ``heads`` when given."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_CHARACTERS)
     text = join_hyphenation(text)
     text = repair_ligatures(text)
-    text = strip_running_heads(text)
+    text = strip_running_heads(text, heads)
     if " ," in text or " ;" in text:
         text = _SPACE_BEFORE_PUNCT.sub("", text)
     return strip_footnote_markers(text)

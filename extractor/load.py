@@ -184,8 +184,7 @@ def page_from_parts(
     heads = list(heads or [])
     offset = 0
     for kind, raw in parts:
-        heads += clean.running_heads_in(raw)
-        for part_kind, text in _clean_part(kind, raw):
+        for part_kind, text in _clean_part(kind, raw, heads):
             if part_kind == "bullet":
                 blocks.append(Block("bullet", "", number, offset, offset))
                 texts.append("")
@@ -197,8 +196,8 @@ def page_from_parts(
     return Page(number=number, text="\n".join(texts), blocks=blocks, heads=heads)
 
 
-def _clean_part(kind: str, raw: str) -> list[tuple[str, str]]:
-    text = clean.clean_text(raw)
+def _clean_part(kind: str, raw: str, heads: list[str]) -> list[tuple[str, str]]:
+    text = clean.clean_text(raw, heads)
     text = re.sub(r"[ \t\n]+", " ", text).strip()
     if kind == "item" or (kind == "paragraph" and BULLET_RE.match(text)):
         match = BULLET_RE.match(text)
