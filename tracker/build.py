@@ -176,14 +176,13 @@ def _extract_one(args: tuple[str, str, str | None, dict]) -> tuple[dict | None, 
     return data, None
 
 
-def _write_cache(path: Path, data: dict, made: set[Path] | None = None) -> None:
+def _write_cache(path: Path, data: dict, made: set[Path]) -> None:
     """Temp file + rename (no fsync: a lost cache entry is only re-extracted). ``made``: the
     folders already made in this build (a mkdir per entry cost a quarter of a second in a
     cold build of 1,200 documents)."""
-    if made is None or path.parent not in made:
+    if path.parent not in made:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if made is not None:
-            made.add(path.parent)
+        made.add(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         # dumps, not dump: json.dump streams through the pure-Python encoder
@@ -212,8 +211,9 @@ def extract_corpus(
     results: dict[str, dict] = {}
     made: set[Path] = set()
     todo: list[Sidecar] = []
+    paths = {side.sha256: cache_path(corpus, side) for side in sidecars}
     for side in sidecars:
-        data = _read_cache(cache_path(corpus, side))
+        data = _read_cache(paths[side.sha256])
         if data is not None:
             results[side.sha256] = data
             report.cached += 1
@@ -231,9 +231,9 @@ def extract_corpus(
             report.extracted += 1
         if not report.cache_error:
             try:
-                _write_cache(cache_path(corpus, side), data, made)
+                _write_cache(paths[side.sha256], data, made)
             except OSError as exc:  # only a cache: say so once, and build without it
-                path = exc.filename or cache_path(corpus, side)
+                path = exc.filename or paths[side.sha256]
                 report.cache_error = f"{path}: cannot write the extraction cache ({exc.strerror})"
         results[side.sha256] = data
         if progress:
