@@ -67,6 +67,7 @@ class Rules:
     contrast: re.Pattern
     adoption: re.Pattern
     boundary: re.Pattern
+    hypothetical: re.Pattern
     events: list[EventRule]
     negation: re.Pattern
     plan: re.Pattern
@@ -115,6 +116,7 @@ def rules() -> Rules:
         contrast=rx(data["contrast"]),
         adoption=rx(data["adoption"]),
         boundary=rx(data["boundary"]),
+        hypothetical=rx(data["hypothetical"]),
         events=events,
         negation=rx(data["negation"]),
         plan=rx(data["plan"]),
@@ -205,7 +207,7 @@ def _cues(text: str, rule: EventRule) -> list[tuple[str, int, int]]:
 def _blocked(text: str, gap: tuple[int, int], others: list[_Trigger], trigger: _Trigger) -> bool:
     r = rules()
     start, end = gap
-    if end - start > r.window or r.boundary.search(text[start:end]):
+    if _length(text[start:end]) > r.window or r.boundary.search(text[start:end]):
         return True
     if end <= trigger.start and r.detached.search(text[start:end]):
         return True  # "conducted in line with the standards": the verb did not act on them
@@ -217,6 +219,19 @@ def _blocked(text: str, gap: tuple[int, int], others: list[_Trigger], trigger: _
                 continue  # "launched X and a Y": the verb governs both
             return True
     return False
+
+
+_SPACES = re.compile(r"\s{2,}")
+
+
+def _length(gap: str) -> int:
+    """Characters between a cue and a trigger, a blanked clause counting as one space."""
+    return len(_SPACES.sub(" ", gap))
+
+
+def _blank_hypotheticals(text: str) -> str:
+    """``text`` with its hypothetical relative clauses (", which would ...,") as spaces."""
+    return rules().hypothetical.sub(lambda m: " " * len(m.group()), text)
 
 
 _MAIN_VERB = re.compile(r"[^;.]{0,40},\s*(?:was|were|has been|had been|is|are)\s+(?:\w+ly\s+)?")
@@ -266,7 +281,7 @@ def _stage(text: str, trigger: _Trigger, triggers: list[_Trigger]) -> tuple[str,
                 if (re.search(r"\band\b", between) or _MAIN_VERB.fullmatch(between)) and not (
                     r.boundary.search(between)
                 ):
-                    if len(between) <= r.window:
+                    if _length(between) <= r.window:
                         chosen = nxt
                         continue
                 break
@@ -301,7 +316,11 @@ def _contrast(
     approved") takes the stage of the contradiction."""
     r = rules()
     for stage, start, end in cues:
-        if start <= chosen[2] or stage == "completed" or start - chosen[2] > r.window:
+        if (
+            start <= chosen[2]
+            or stage == "completed"
+            or _length(text[chosen[2] : start]) > r.window
+        ):
             continue
         between = text[chosen[2] : start]
         others = [t for t in triggers if t.start >= chosen[2] and t.end <= start]
@@ -398,6 +417,7 @@ def find(text: str, previous: str = "", report_year: int | None = None) -> list[
     flat = text.replace("\n", " ")
     if not _any_trigger().search(flat):
         return []
+    flat = _blank_hypotheticals(flat)
     triggers = _triggers(flat, previous.replace("\n", " "))
     events: list[Event] = []
     for trigger in triggers:

@@ -701,6 +701,42 @@ def test_a_chain_of_cues_stops_at_another_event():
     ]
 
 
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        (
+            "A new mine action law, which would create a national authority, was still waiting "
+            "to be passed by parliament at the end of 2023.",
+            [("law_adopted", "in_progress", 2023)],
+        ),
+        (
+            "A national strategy, which would run to 2030, was approved by the Council of "
+            "Ministers in June 2023.",
+            [("strategy_adopted", "completed", 2023)],
+        ),
+        (
+            "The draft law, which would establish a national mine action authority, has yet "
+            "to be adopted.",
+            [("law_adopted", "not_done", None)],
+        ),
+        (
+            "Parliament approved the mine action law, which would establish an authority, "
+            "in 2022.",
+            [("law_adopted", "completed", 2022)],
+        ),
+        # what the clause says is not the event, nor its year
+        (
+            "The strategy, which would be launched in 2025, is under review.",
+            [("strategy_adopted", "in_progress", None)],
+        ),
+    ],
+)
+def test_a_hypothetical_clause_between_trigger_and_predicate_is_read_past(sentence, expected):
+    """", which would ...,": what the clause says did not happen (its verbs, events and years
+    are not read), and the predicate after it is the trigger's."""
+    assert events(sentence) == expected
+
+
 def test_a_deadline_year_does_not_date_an_intention():
     found = events(
         "In April 2006, Ruritania said it would not finish by the February 2007 deadline and "
