@@ -75,6 +75,7 @@ class Rules:
     condition: re.Pattern
     attributive: re.Pattern
     skip_before: re.Pattern
+    skip_after: re.Pattern
     labels: list[tuple[re.Pattern, str, str]]
     inline_labels: list[tuple[re.Pattern, str, str]]
     label_values: dict[str, re.Pattern]
@@ -124,6 +125,7 @@ def rules() -> Rules:
         condition=rx(data["condition"]),
         attributive=rx(data["attributive"]),
         skip_before=rx(data["dates"]["skip_before"]),
+        skip_after=rx(data["dates"]["skip_after"]),
         labels=[(rx(x["label"]), x["event"], x["topic"]) for x in data["labels"]],
         inline_labels=[
             (rx(x["label"].rstrip("$") + r"\s*:\s*(?P<value>\S.*)$"), x["event"], x["topic"])
@@ -355,6 +357,8 @@ def _dates(
         if any(s <= match.start() < e for s, e in taken):
             continue
         if r.skip_before.search(text[max(0, match.start() - 40) : match.start()]):
+            continue
+        if r.skip_after.match(text, match.end(), match.end() + 40):
             continue
         year = int(match.group("year"))
         if report_year and year > report_year and stage == "completed":

@@ -737,6 +737,16 @@ def test_a_hypothetical_clause_between_trigger_and_predicate_is_read_past(senten
     assert events(sentence) == expected
 
 
+def test_a_year_followed_by_deadline_is_no_event_date():
+    found = events(
+        "At the intersessional meetings in June 2024, Ruritania told other States Parties "
+        "that it intends to ask for more time beyond its 1 April 2027 deadline."
+    )
+    assert found == [("extension_requested", "in_progress", 2024)]
+    found = events("Ruritania said it would request an extension of its 2025 deadline.")
+    assert found == [("extension_requested", "in_progress", None)]
+
+
 def test_a_deadline_year_does_not_date_an_intention():
     found = events(
         "In April 2006, Ruritania said it would not finish by the February 2007 deadline and "
