@@ -361,7 +361,7 @@ def _dates(
         if r.skip_after.match(text, match.end(), match.end() + 40):
             continue
         year = int(match.group("year"))
-        if report_year and year > report_year and stage == "completed":
+        if report_year and year > report_year:
             continue
         out.append((match.start(), match.end(), year, month_number(match.group("month"))))
     return out

@@ -747,6 +747,16 @@ def test_a_year_followed_by_deadline_is_no_event_date():
     assert found == [("extension_requested", "in_progress", None)]
 
 
+def test_a_planned_year_after_the_report_does_not_date_an_intention():
+    """The intention is dated when it was stated; the year it plans for is not an event."""
+    found = events(
+        "In June 2019, the mine action centre told States Parties that Ruritania would not "
+        "finish in time and intended to submit a further extension request in 2020.",
+        2019,
+    )
+    assert found == [("extension_requested", "in_progress", 2019)]
+
+
 def test_a_deadline_year_does_not_date_an_intention():
     found = events(
         "In April 2006, Ruritania said it would not finish by the February 2007 deadline and "
