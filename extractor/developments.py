@@ -43,6 +43,8 @@ _COORDINATED = re.compile(
     re.I,
 )
 _WRAPPED_MIN = 50  # a hard-wrapped line is long; a short open line is a label or a heading
+# "United Nations agencies: UNDP ...": a label and its value start a line of their own
+_LABEL_LINE = re.compile(r"[A-Z][A-Za-z]*(?: [A-Za-z()&/'-]+){0,6}:\s")
 _FINISHED = re.compile(r"[.!?][\"'\u2019\u201d)\]]*$")
 
 
@@ -514,10 +516,10 @@ def _labelled(event: str, topic: str, value: Block, report_year: int | None) -> 
     if len(re.findall(r"[A-Za-z]", text)) < 2:
         return None  # "National mine action standards" / "8" is a score table row
     stage = "completed"
-    if r.label_values["not_done"].match(text):
+    if r.label_values["in_progress"].search(text):
+        stage = "in_progress"  # also "No national strategy; a draft is being developed"
+    elif r.label_values["not_done"].match(text):
         stage = "not_done"
-    elif r.label_values["in_progress"].search(text):
-        stage = "in_progress"
     dates = _dates(text, stage, report_year) if stage != "not_done" else []
     year, month = (dates[-1][2], dates[-1][3]) if dates else (None, None)
     if year is None and stage == "in_progress" and report_year:
@@ -545,6 +547,7 @@ def _paragraphs(blocks: list[Block]) -> list[list[Block]]:
             last = groups[-1][-1]
             open_line = not _FINISHED.search(last.text.rstrip())
             wrapped = open_line and (len(last.text) >= _WRAPPED_MIN or block.text[:1].islower())
+            wrapped = wrapped and not _LABEL_LINE.match(block.text)
             if wrapped and last.kind == block.kind == "paragraph" and last.page == block.page:
                 groups[-1].append(block)
                 continue
@@ -582,6 +585,9 @@ def extract(
             labelled = labelled or (usable and inline_label_development(block, report_year))
             if labelled:
                 out.append(labelled)
+                # the label line ends the paragraph before it: text on each side of it is
+                # never joined into one sentence through it
+                readable.append(Block("break", "", page.number, block.start, block.start))
             elif usable:
                 readable.append(block)
             else:

@@ -585,6 +585,8 @@ def test_monitor_label_lines_are_developments():
         ("National Mine Action Strategy 2019-2023", ("completed", None)),
         ("Draft strategy 2024-2028 under review", ("in_progress", None)),
         ("None", ("not_done", None)),
+        ("None. The last plan ran out and nothing has replaced it", ("not_done", None)),
+        ("No national strategy; a draft is being developed", ("in_progress", None)),
         ("National strategy adopted in March 2020", ("completed", 2020)),
         (
             "National demining standards; a revision for improvised mines was under way in 2021",
@@ -621,6 +623,27 @@ def test_a_label_and_its_value_on_one_line():
     ]
     page = result.pages_text[0]
     assert all(page[d.start : d.end] == d.sentence for d in result.developments)
+
+
+def test_label_lines_are_never_joined_into_one_sentence_with_the_lines_around_them():
+    """Long label lines end without a full stop, like hard-wrapped text: they must not be read
+    as one sentence running through the label lines between them ("... has been drafted /
+    Mine action standards: ... revised ..." gave two false standards events)."""
+    result = extract(
+        "Last updated: 10 November 2019",
+        "Mine action management",
+        "National mine action management actors: the Ruritanian Mine Action Centre (RMAC), "
+        "under the Ministry of Defence",
+        "Mine action strategic plan: None. The previous plan expired and no successor has been "
+        "drafted",
+        "Mine action standards: National standards, last revised before the war",
+        "Extent of contamination as of end 2018",
+    )
+    found = [(d.event, d.stage, d.year) for d in result.developments]
+    assert found == [
+        ("strategy_adopted", "not_done", None),
+        ("standards_adopted", "completed", None),
+    ]
 
 
 def test_a_score_table_row_is_no_label():
@@ -720,8 +743,7 @@ def test_a_chain_of_cues_stops_at_another_event():
             [("law_adopted", "not_done", None)],
         ),
         (
-            "Parliament approved the mine action law, which would establish an authority, "
-            "in 2022.",
+            "Parliament approved the mine action law, which would establish an authority, in 2022.",
             [("law_adopted", "completed", 2022)],
         ),
         # what the clause says is not the event, nor its year
@@ -732,7 +754,7 @@ def test_a_chain_of_cues_stops_at_another_event():
     ],
 )
 def test_a_hypothetical_clause_between_trigger_and_predicate_is_read_past(sentence, expected):
-    """", which would ...,": what the clause says did not happen (its verbs, events and years
+    """ ", which would ...,": what the clause says did not happen (its verbs, events and years
     are not read), and the predicate after it is the trigger's."""
     assert events(sentence) == expected
 
