@@ -39,13 +39,9 @@ _BETWEEN = re.compile(
 _PERIOD = re.compile(r"\b(?:19|20)\d\d\s*[\u2013\u2014/-]\s*(?:19|20)?\d\d\b")
 _MONTH_ONLY = re.compile(rf"\b(?:in|since|from)\s+(?P<month>{MONTH_PATTERN})\b(?!\s+\d)", re.I)
 _COORDINATED = re.compile(
-    r"^\s*(?:[\d\u2013-]+\s*)?,?\s*(?:and|or)\s+(?:(?:a|an|the|its|their)\s+)?(?:[\w'-]+\s+){0,4}$",
+    r"^\s*(?:[\d\u2013-]+\s*)?,?\s*(?:and|or|nor)\s+(?:(?:a|an|the|its|their)\s+)?(?:[\w'-]+\s+){0,4}$",
     re.I,
 )
-_WRAPPED_MIN = 50  # a hard-wrapped line is long; a short open line is a label or a heading
-# "United Nations agencies: UNDP ...": a label and its value start a line of their own
-_LABEL_LINE = re.compile(r"[A-Z][A-Za-z]*(?: [A-Za-z()&/'-]+){0,6}:\s")
-_FINISHED = re.compile(r"[.!?][\"'\u2019\u201d)\]]*$")
 
 
 @dataclass
@@ -539,22 +535,6 @@ def _labelled(event: str, topic: str, value: Block, report_year: int | None) -> 
 
 
 # -- a document ------------------------------------------------------------------------------
-def _paragraphs(blocks: list[Block]) -> list[list[Block]]:
-    """Consecutive paragraph lines joined where a hard line wrap cut a sentence."""
-    groups: list[list[Block]] = []
-    for block in blocks:
-        if groups:
-            last = groups[-1][-1]
-            open_line = not _FINISHED.search(last.text.rstrip())
-            wrapped = open_line and (len(last.text) >= _WRAPPED_MIN or block.text[:1].islower())
-            wrapped = wrapped and not _LABEL_LINE.match(block.text)
-            if wrapped and last.kind == block.kind == "paragraph" and last.page == block.page:
-                groups[-1].append(block)
-                continue
-        groups.append([block])
-    return groups
-
-
 def extract(
     doc: LoadedDocument,
     section_of: dict[int, tuple[str | None, str]],
@@ -585,21 +565,17 @@ def extract(
             labelled = labelled or (usable and inline_label_development(block, report_year))
             if labelled:
                 out.append(labelled)
-                # the label line ends the paragraph before it: text on each side of it is
-                # never joined into one sentence through it
-                readable.append(Block("break", "", page.number, block.start, block.start))
             elif usable:
                 readable.append(block)
-            else:
-                readable.append(Block("break", "", page.number, block.start, block.start))
             if labelled:
                 previous = None  # a value line is no label for the line after it
             elif block.kind != "bullet":
                 previous = block
-        for group in _paragraphs(readable):
-            if group[0].kind == "break":
-                continue
-            start, end = group[0].start, group[-1].end
+        # each block is read on its own: the loader has already joined hard-wrapped lines
+        # into paragraphs (joining open lines again here ran one sentence through Monitor
+        # label lines and across paragraphs)
+        for block in readable:
+            start, end = block.start, block.end
             text = page.text[start:end]
             if not _any_trigger().search(text):
                 continue  # no event can start here: spare the pipeline run

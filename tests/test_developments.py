@@ -646,6 +646,31 @@ def test_label_lines_are_never_joined_into_one_sentence_with_the_lines_around_th
     ]
 
 
+def test_joined_neither_convention_is_treaty_status_not_an_event():
+    """The Monitor's statement of status (tests/gold/README.md: status, not an event), and
+    above all no completion: "joined" was read as joining both."""
+    sentence = (
+        "Ruritania has joined neither the Mine Ban Treaty nor the Convention on Cluster Munitions."
+    )
+    assert events(sentence) == []
+    assert events("Ruritania has not joined the Convention on Cluster Munitions.") == [
+        ("ccm_accession", "not_done", None)
+    ]
+
+
+def test_a_line_without_a_full_stop_is_not_read_into_the_paragraph_after_it():
+    """Paragraphs are the loader's: a status line with no full stop before a paragraph is
+    not one sentence with it (the paragraph's "created" made the line a completion)."""
+    result = extract(
+        "Has joined neither the Mine Ban Treaty nor the Convention on Cluster Munitions",
+        "",
+        "In 2014, the government created the Ruritanian Mine Action Centre (RMAC) to coordinate "
+        "the sector.",
+    )
+    found = [(d.event, d.stage, d.year) for d in result.developments]
+    assert found == [("authority_established", "completed", 2014)]
+
+
 def test_a_score_table_row_is_no_label():
     result = extract(
         "Performance Indicator",
