@@ -82,18 +82,26 @@ def find_in_text(text: str, limit: int = 400, clear_lead: bool = False) -> Count
     (ties go to the one named first; with ``clear_lead``, a tie means no country)."""
     by_key, _ = _table()
     head = f" {_key(text[:limit])} "
-    scores: dict[str, tuple[int, int, Country]] = {}
+    # every mention (start, end, country), a name inside a longer one not counted: "Guinea"
+    # in "Guinea-Bissau", "Republic of the Congo" in "Democratic Republic of the Congo"
+    mentions: list[tuple[int, int, Country]] = []
     for key, country in by_key.items():
         if len(key) < 4:
             continue
         needle = f" {key} "
         pos = head.find(needle)
-        if pos == -1:
-            continue
-        count = head.count(needle)
-        best = scores.get(country.code)
-        if best is None or (-count, pos) < (best[0], best[1]):
-            scores[country.code] = (-count, pos, country)
+        while pos != -1:
+            mentions.append((pos, pos + len(needle), country))
+            pos = head.find(needle, pos + 1)
+    mentions.sort(key=lambda m: (m[0], -m[1]))
+    scores: dict[str, tuple[int, int, Country]] = {}
+    reach = -1
+    for start, end, country in mentions:
+        if end <= reach:
+            continue  # inside the longer name that starts at or before it
+        reach = max(reach, end)
+        count, first, _ = scores.get(country.code, (0, start, country))
+        scores[country.code] = (count - 1, first, country)
     if not scores:
         return None
     ranked = sorted(scores.values(), key=lambda s: (s[0], s[1]))

@@ -54,7 +54,9 @@ _MAR_URL = re.compile(r"/country/(?P<slug>[a-z0-9-]+)(?P<mines>/anti-personnel-m
 _WAYBACK = re.compile(r"/web/(?P<ts>\d{4})\d*(?:id_)?/(?P<orig>.+)$")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _MONITOR_ARCHIVE = re.compile(
-    r"[?&]url=lm(?:/|%2F)(?P<year>(?:19|20)\d\d)(?:/|%2F)(?P<slug>[a-z0-9_-]+)", re.I
+    r"[?&]url=lm(?:/|%2F)(?P<year>(?:19|20)\d\d)(?:/|%2F)(?:countries(?:/|%2F))?"
+    r"(?P<slug>[a-z0-9_-]+)",
+    re.I,
 )
 _IN_YEAR = re.compile(
     r"\b(?:in|during|throughout|(?:at|as of|as at) (?:the )?end(?: of)?|end[- ]of|"

@@ -80,6 +80,21 @@ CASES = [
         ("XSL", "monitor", 2004),
         {"country": "url:archive-file", "report_year": "url:monitor-archive-year"},
     ),
+    # ... also with the reports' "countries/" folder
+    (
+        "http://archives.the-monitor.org/index.php/publications/display?url=lm/2009/countries/drc.html",
+        "In 2008, operators cleared land.",
+        ("COD", "monitor", 2009),
+        {"country": "url:archive-file", "report_year": "url:monitor-archive-year"},
+    ),
+    # a name inside a longer one is no mention of its own
+    (
+        None,
+        "Guinea-Bissau\nMine Action\nLast updated: 2 October 2011\nGuinea-Bissau declared "
+        "completion in December 2012; Guinea and Senegal border it. Guinea-Bissau cleared land.",
+        ("GNB", "monitor", 2011),
+        {"country": "text:opening"},
+    ),
     # a Wayback Machine snapshot of a country page
     (
         "https://web.archive.org/web/20190704120000/https://www.mineactionreview.org/country/angola",
