@@ -143,6 +143,7 @@ def rules() -> dict:
     data["count_verb_re"] = compile_(data["count_verb"])
     data["count_label_re"] = [(c["metric"], compile_(c["label"])) for c in data["count_labels"]]
     data["zero_re"] = [compile_(p) for p in data["zero"]]
+    data["zero_count_re"] = [compile_(p) for p in data["zero_counts"]]
     data["zero_methods_re"] = [
         (compile_(rf"^(?:{m['method']})$"), m["metric"]) for m in data["zero_methods"]
     ]
@@ -434,6 +435,9 @@ def from_sentence(
     return figures
 
 
+_SURVEY = re.compile(r"\bsurvey", re.I)
+
+
 def _zeros(sentence, page, offset, phrases, default_year, section) -> list[Figure]:
     out = []
     matches = [m for pattern in rules()["zero_re"] for m in pattern.finditer(sentence)]
@@ -442,10 +446,15 @@ def _zeros(sentence, page, offset, phrases, default_year, section) -> list[Figur
         method = (m.groupdict().get("method") or "").strip()
         if method:
             metric = next((mt for p, mt in rules()["zero_methods_re"] if p.match(method)), None)
-            found.append((m, metric))
-        else:  # "no land was reduced or cancelled": a zero for each verb
+        if method and (metric or _SURVEY.search(method)):
+            found.append((m, metric))  # "released through survey" names no single method
+        else:  # "no land was reduced or cancelled" (by operators): a zero for each verb
             verbs = [m.group("verb"), m.groupdict().get("verb2")]
             found += [(m, rules()["zero_verbs"][v.lower()]) for v in verbs if v]
+    for m in (m for pattern in rules()["zero_count_re"] for m in pattern.finditer(sentence)):
+        noun = m.group("noun")
+        metric = next((mt for mt, p, _ in rules()["count_re"] if p.fullmatch(noun)), None)
+        found.append((m, metric))
     for m, metric in found:
         if metric is None:
             continue  # "released through survey": no single metric
@@ -454,7 +463,7 @@ def _zeros(sentence, page, offset, phrases, default_year, section) -> list[Figur
             Figure(
                 metric,
                 0.0,
-                "km2",
+                "count" if m.re in rules()["zero_count_re"] else "km2",
                 year,
                 None,
                 None,
@@ -484,7 +493,8 @@ def from_block(
     frame: int | None = None
     last_kind: str | None = None
     out: list[Figure] = []
-    if not _DIGIT.search(block.text) and not any(p.search(block.text) for p in rules()["zero_re"]):
+    zeros = rules()["zero_re"] + rules()["zero_count_re"]
+    if not _DIGIT.search(block.text) and not any(p.search(block.text) for p in zeros):
         return []  # no number, no explicit zero: no figure (and no need to split sentences)
     label_block = len(block.text) < 160
     ticks = chart_ticks(block.text) if name == "key_data" else set()

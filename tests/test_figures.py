@@ -454,6 +454,39 @@ ZEROS = [
             ("area_reduced", 0.0, 2019, None),
         ],
     ),
+    # "none" as the subject, "reported as", a time phrase after the verb
+    (
+        "None of the confirmed minefields was cleared over the year, and none was reduced "
+        "through technical survey.",
+        [("area_cleared", 0.0, 2019, None), ("area_reduced", 0.0, 2019, None)],
+    ),
+    ("No land was reported as cancelled by NTS in 2019.", [("area_cancelled", 0.0, 2019, None)]),
+    # the agent is no method: the verb decides
+    ("No land was cleared by humanitarian operators in 2019.", [("area_cleared", 0.0, 2019, None)]),
+    # the method as the subject of a result that did not happen
+    (
+        "Non-technical survey was not used to cancel any land.",
+        [("area_cancelled", 0.0, 2019, None)],
+    ),
+    (
+        "Non-technical survey did not lead to the cancellation of any area in 2019.",
+        [("area_cancelled", 0.0, 2019, None)],
+    ),
+    (
+        "Some 8.6km2 was cancelled by NTS, while technical survey accounted for none of the "
+        "land released that year.",
+        [("area_cancelled", 8.6, 2019, "approximately"), ("area_reduced", 0.0, 2019, None)],
+    ),
+    # zero counts: the noun decides the metric
+    (
+        "Not a single anti-personnel mine was destroyed in the course of survey or clearance.",
+        [("ap_mines_destroyed", 0.0, 2019, None)],
+    ),
+    (
+        "No submunitions were found and destroyed in 2019.",
+        [("submunitions_destroyed", 0.0, 2019, None)],
+    ),
+    ("No mines were found in 2019.", []),
     # near miss: "no" that is not a zero amount of land
     (
         "No mines were found during the clearance of 2km2 in 2019.",
