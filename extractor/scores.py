@@ -39,10 +39,15 @@ _NOT_APPLICABLE = re.compile(
     r"^(?:performance(?: score)?\s*:\s*)?(?:not applicable|n/a)\.?$", re.I
 )  # "Not Applicable" under "Performance", or "PERFORMANCE: NOT APPLICABLE" on one line
 _SCRAMBLED = re.compile(
-    rf"(?<![\w(])(?P<label>[A-Z][A-Z'’&/-]+(?:\s+[A-Z&][A-Z'’&/-]*){{0,6}})\s+"
+    rf"(?<![\w(])(?P<label>[A-Z][A-Z'’&/:-]+(?:\s+[A-Z&][A-Z'’&/:-]*){{0,6}})\s+"
     rf"(?P<s1>{_SCORE})(?:\s+(?P<s2>{_SCORE})|\s+[–—-](?=\s))?"
-    r"(?=\s+[A-Z(][a-z]|\s+[A-Z]{2,}\w*,?\s+[a-z]|\s*$)"
+    # then the commentary, or the next row's label and score ("TIMELY CLEARANCE 6 LAND
+    # RELEASE SYSTEM IN PLACE 7"), or the end
+    r"(?=\s+[A-Z(][a-z]|\s+[A-Z]{2,}\w*,?\s+[a-z]|"
+    rf"\s+[A-Z][A-Z'’&/:-]+(?:\s+[A-Z&][A-Z'’&/:-]*){{0,6}}\s+{_SCORE}(?!\S)|\s*$)"
 )
+# a score inside what reads as one row's label: "IMPROVING PERFORMANCE 6 PERFORMANCE SCORE"
+_INNER_SCORE = re.compile(rf"(?<=[A-Z])\s+{_SCORE}\s+(?=[A-Z])")
 _CONTINUED = re.compile(r"^[A-Z][A-Z&/-]+(?:\s+[A-Z&][A-Z&/-]*)*\s+[a-z]")
 _END = re.compile(
     r"^(?:key developments?|recommendations?\b.*|performance commentary|contamination|"
@@ -73,7 +78,17 @@ def criterion_of(
     label: str, generation: list[str] | None = None, seen: set[str] | frozenset = frozenset()
 ) -> str | None:
     """The criterion a table label names; a label cut after its first words is resolved
-    within the table's generation."""
+    within the table's generation. A label hyphenated across lines ("NATIONAL MINE ACTION
+    STAN-DARDS") is tried again without its hyphens."""
+    found = _criterion(label, generation, seen)
+    joined = _BROKEN_WORD.sub("", label)
+    return found if found or joined == label else _criterion(joined, generation, seen)
+
+
+_BROKEN_WORD = re.compile(r"(?<=[A-Za-z])-\s*(?=[A-Za-z])")
+
+
+def _criterion(label: str, generation: list[str] | None, seen: set[str] | frozenset) -> str | None:
     norm = _norm(label.split(":")[0] if rating_of(label) else label)
     if not norm:
         return None
@@ -212,6 +227,8 @@ def _feed(table: _Table, block: Block, text: str) -> bool:
             _add_row(table, block, slug, last, rating_of(last.group("label")))
             return True
         return _scrambled(table, block, text, headers[0].start()) or True
+    if row and _holds_a_row(row.group("label")) and _scrambled(table, block, text, 0):
+        return True  # rows run together on one line, the last one ending it
     if row:
         label = row.group("label")
         slug = criterion_of(label, table.criteria(), table.seen())
@@ -246,15 +263,32 @@ def _feed(table: _Table, block: Block, text: str) -> bool:
     return False
 
 
+def _holds_a_row(label: str) -> bool:
+    """The label is a row and the start of another: the words after a score in it name a
+    criterion ("IMPROVING PERFORMANCE 6 PERFORMANCE SCORE: AVERAGE"), unlike a number that
+    is part of the label ("LAND RELEASE OUTPUTS AND ARTICLE 5 COMPLIANCE")."""
+    return any(criterion_of(label[m.end() :]) for m in _INNER_SCORE.finditer(label))
+
+
 def _scrambled(table: _Table, block: Block, text: str, offset: int) -> bool:
     """Rows whose cells ran together with the commentary column ("NATIONAL 7 Serbia has ...")."""
     found = False
     if "% of overall" in text.lower():
         table.generation = table.generation or "weighted"
     for match in _SCRAMBLED.finditer(text, offset):
-        slug = criterion_of(match.group("label"), table.criteria(), table.seen())
+        # the label may have picked up a header or a running head before it ("PERFORMANCE
+        # COMMENTARY PROBLEM UNDERSTOOD 7"): the longest tail of it that names a criterion
+        words = match.group("label").split()
+        slug = next(
+            (
+                found
+                for i in range(len(words))
+                if (found := criterion_of(" ".join(words[i:]), table.criteria(), table.seen()))
+            ),
+            None,
+        )
         if slug:
-            _add_row(table, block, slug, match, None)
+            _add_row(table, block, slug, match, rating_of(match.group("label")))
             found = True
     return found
 

@@ -303,6 +303,56 @@ def test_commentary_that_opens_with_an_acronym_and_labels_cut_across_lines():
     assert read(old, 2018) == [("problem_understood", 8.0, 2017)]
 
 
+def test_a_whole_table_flattened_into_hard_wrapped_prose():
+    # a PDF table that lost all its cells: header words before the first label, rows with no
+    # commentary followed at once by the next row, a label hyphenated across lines, and a
+    # last line holding a row and the overall score
+    text = (
+        # the page is prose hard-wrapped at a fixed width, so the loader joins its lines
+        "Testland declared completion of its mine clearance obligations in 2012, but in 2015 a\n"
+        "farmer found mines in a field near the northern border that no record had listed. The\n"
+        "national authority sent a survey team within a week, marked the area and asked its\n"
+        "army engineers to clear it, which they began to do in the autumn of that same year.\n"
+        "By the end of 2015, about half of the newly found area had been cleared, and the\n"
+        "authority told States Parties that it expected to finish the work within a year.\n"
+        "\n"
+        "ASSESSMENT OF NATIONAL PROGRAMME PERFORMANCE\n"
+        "PERFORMANCE INDICATOR SCORE PERFORMANCE COMMENTARY PROBLEM UNDERSTOOD 7 The one new\n"
+        "area has been surveyed, though others may exist. TARGETED CLEARANCE 7 EFFICIENT\n"
+        "CLEARANCE 6 Work is manual. TIMELY CLEARANCE 6 LAND RELEASE SYSTEM 7 NATIONAL MINE "
+        "ACTION STAN-\n"
+        "DARDS 8 The standards follow IMAS. REPORTING ON PROGRESS 5 The last report left\n"
+        "out the new area.\n"
+        "\n"
+        "IMPROVING PERFORMANCE 6 PERFORMANCE SCORE: AVERAGE 6.6\n"
+        "\n"
+        "MINE CONTAMINATION\n"
+    )
+    assert read(text, 2016) == [
+        ("problem_understood", 7.0, 2015),
+        ("targeted_clearance", 7.0, 2015),
+        ("efficient_clearance", 6.0, 2015),
+        ("timely_clearance", 6.0, 2015),
+        ("land_release_system", 7.0, 2015),
+        ("national_standards", 8.0, 2015),
+        ("reporting", 5.0, 2015),
+        ("improving_performance", 6.0, 2015),
+        ("overall", 6.6, 2015),
+    ]
+
+
+def test_a_number_inside_a_label_is_no_score():
+    text = (
+        "| CRITERION | WEIGHT | SCORE |\n"
+        "| LAND RELEASE SYSTEM | 10% | 5 |\n"
+        "| LAND RELEASE OUTPUTS AND ARTICLE 5 COMPLIANCE | 20% | 4 |\n"
+    )
+    assert read(text, 2023) == [
+        ("land_release_system", 5.0, 2022),
+        ("land_release_outputs", 4.0, 2022),
+    ]
+
+
 @pytest.mark.parametrize(
     "text",
     [
