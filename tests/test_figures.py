@@ -183,6 +183,26 @@ METRICS = [
         ],
     ),
     (
+        "At the end of 2022, Testland reported mined areas of approximately 128.3km2, of "
+        "which 104.6km2 had been confirmed as mined and the remaining 23.7km2 was only "
+        "suspected.",
+        [
+            ("contaminated_area", 128.3, 2022, "approximately"),
+            ("confirmed_hazardous_area", 104.6, 2022, None),
+            ("suspected_hazardous_area", 23.7, 2022, None),
+        ],
+    ),
+    (
+        "By the end of 2019, the known contamination covered just over 4.86km2, all of it "
+        "confirmed through earlier survey.",
+        [("confirmed_hazardous_area", 4.86, 2019, "more_than")],
+    ),
+    (
+        "In 2019, 1,250,000m² of battle area believed to hold unexploded submunitions along "
+        "the old front line near two towns is recorded as suspected hazardous area.",
+        [("suspected_hazardous_area", 1.25, 2019, None)],
+    ),
+    (
         "Survey teams had confirmed 118.6km2 of CMR-contaminated land by the end of 2016.",
         [("confirmed_hazardous_area", 118.6, 2016, None)],
     ),
