@@ -449,7 +449,7 @@ def _zeros(sentence, page, offset, phrases, default_year, section) -> list[Figur
         if method and (metric or _SURVEY.search(method)):
             found.append((m, metric))  # "released through survey" names no single method
         else:  # "no land was reduced or cancelled" (by operators): a zero for each verb
-            verbs = [m.group("verb"), m.groupdict().get("verb2")]
+            verbs = [m.group("verb"), m.groupdict().get("verb3"), m.groupdict().get("verb2")]
             found += [(m, rules()["zero_verbs"][v.lower()]) for v in verbs if v]
     for m in (m for pattern in rules()["zero_count_re"] for m in pattern.finditer(sentence)):
         noun = m.group("noun")

@@ -197,6 +197,16 @@ METRICS = [
         "confirmed through earlier survey.",
         [("confirmed_hazardous_area", 4.86, 2019, "more_than")],
     ),
+    # a quantity's noun phrase stops at a colon: the CHA after it is a part, not its kind
+    (
+        "In 2019, Testland had 1.46km2 of mined area: two confirmed hazardous areas (CHAs) "
+        "totalling 0.52km2 and two suspected hazardous areas (SHAs) covering 0.94km2.",
+        [
+            ("contaminated_area", 1.46, 2019, None),
+            ("confirmed_hazardous_area", 0.52, 2019, None),
+            ("suspected_hazardous_area", 0.94, 2019, None),
+        ],
+    ),
     (
         "In 2019, 1,250,000m² of battle area believed to hold unexploded submunitions along "
         "the old front line near two towns is recorded as suspected hazardous area.",
@@ -496,6 +506,17 @@ ZEROS = [
         "Some 8.6km2 was cancelled by NTS, while technical survey accounted for none of the "
         "land released that year.",
         [("area_cancelled", 8.6, 2019, "approximately"), ("area_reduced", 0.0, 2019, None)],
+    ),
+    # a list of three verbs; "land release" as the method
+    (
+        "No land release took place in 2019: not a single area was cancelled, reduced or "
+        "cleared.",
+        [
+            ("area_cancelled", 0.0, 2019, None),
+            ("area_reduced", 0.0, 2019, None),
+            ("area_cleared", 0.0, 2019, None),
+            ("area_released", 0.0, 2019, None),
+        ],
     ),
     # zero counts: the noun decides the metric
     (
