@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 from . import nlp
 from .dates import MONTH_PATTERN, fronted_year, month_number
 from .model import Block, Development, LoadedDocument
+from .recommendations import defined_acronyms
 from .yamlio import load_yaml
 
 if not Doc.has_extension("events"):
@@ -77,6 +78,7 @@ class Rules:
     labels: list[tuple[re.Pattern, str, str]]
     inline_labels: list[tuple[re.Pattern, str, str]]
     label_values: dict[str, re.Pattern]
+    named_authority: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -130,6 +132,7 @@ def rules() -> Rules:
             for x in data["labels"]
         ],
         label_values={stage: rx(p) for stage, p in data["label_values"].items()},
+        named_authority=dict(data["named_authority"]),
     )
 
 
@@ -413,14 +416,34 @@ def _date_of(text: str, event: Event, report_year: int | None) -> tuple[int | No
     return best[1], month
 
 
-def find(text: str, previous: str = "", report_year: int | None = None) -> list[Event]:
+def named_authorities(text: str) -> re.Pattern:
+    """The mine action bodies a document names by acronym, each followed by the words saying it
+    was set up (``named_authority`` in developments.yml)."""
+    spec = rules().named_authority
+    name = re.compile(spec["name"], re.I)
+    defined = sorted({acr for words, acr in defined_acronyms(text).items() if name.search(words)})
+    return _named_pattern("|".join([spec["acronym"], *map(re.escape, defined)]))
+
+
+@lru_cache(maxsize=64)
+def _named_pattern(acronyms: str) -> re.Pattern:
+    return re.compile(rf"(?-i:\b(?:{acronyms})\b){rules().named_authority['set_up']}", re.I)
+
+
+def find(
+    text: str, previous: str = "", report_year: int | None = None, named: re.Pattern | None = None
+) -> list[Event]:
     """The events of one sentence; ``previous`` is the sentence before it in the paragraph (for
-    "The request was submitted ..." after a sentence about an extension)."""
+    "The request was submitted ..." after a sentence about an extension); ``named``: the
+    document's :func:`named_authorities`."""
     flat = text.replace("\n", " ")
-    if not _any_trigger().search(flat):
+    if not _any_trigger().search(flat) and not (named and named.search(flat)):
         return []
     flat = _blank_hypotheticals(flat)
     triggers = _triggers(flat, previous.replace("\n", " "))
+    for match in named.finditer(flat) if named else ():
+        if not any(t.start < match.end() and match.start() < t.end for t in triggers):
+            triggers.append(_Trigger(_named_rule(named), match.start(), match.end()))
     events: list[Event] = []
     for trigger in triggers:
         found = _stage(flat, trigger, triggers)
@@ -449,17 +472,24 @@ def find(text: str, previous: str = "", report_year: int | None = None) -> list[
     return events
 
 
+def _named_rule(named: re.Pattern) -> EventRule:
+    """The event of a named body being set up: the trigger holds its own cue."""
+    cues: dict[str, list[re.Pattern]] = {stage: [] for stage in STAGES}
+    return EventRule("authority_established", "national_authority", named, cues, None, "completed")
+
+
 class DevelopmentFinder:
     """Writes ``doc._.events``: (sentence span, :class:`Event`) for each sentence of the doc."""
 
     def __init__(self) -> None:
         self.report_year: int | None = None
+        self.named: re.Pattern | None = None  # the document's named_authorities()
 
     def __call__(self, doc: Doc) -> Doc:
         out = []
         previous = ""
         for sent in doc.sents:
-            for event in find(sent.text, previous, self.report_year):
+            for event in find(sent.text, previous, self.report_year, self.named):
                 out.append((sent.start_char, sent.end_char, event))
             previous = sent.text
         doc._.events = out
@@ -550,6 +580,7 @@ def extract(
     default_year = report_year - 1 if report_year else None
     finder = pipeline().get_pipe("development_finder")
     finder.report_year = report_year
+    finder.named = named_authorities("\n".join(page.text for page in doc.pages))
     out: list[Development] = []
     implied: set[int] = set()  # id() of developments whose year is the edition's default
     for page in doc.pages:
@@ -577,7 +608,7 @@ def extract(
         for block in readable:
             start, end = block.start, block.end
             text = page.text[start:end]
-            if not _any_trigger().search(text):
+            if not _any_trigger().search(text) and not finder.named.search(text):
                 continue  # no event can start here: spare the pipeline run
             for s_start, s_end, event in pipeline()(text)._.events:
                 sentence = text[s_start:s_end].strip()
@@ -605,7 +636,7 @@ def extract(
                         rule=event.rule,
                     )
                 )
-    finder.report_year = None
+    finder.report_year, finder.named = None, None
     dated = {(d.event, d.stage) for i, d in enumerate(out) if i not in implied}
     # an event stated twice, once with its date ("(EXTENSION ... REQUESTED)" in a heading,
     # "In March 2020, Chile submitted a request"), is one event, of that date

@@ -33,7 +33,8 @@ _HEADING = re.compile(r"^\s*(?P<heading>recommendations?(?:\s+for\s+action)?)\s*
 _HYPHEN_PREFIXES = {"non", "anti", "post", "pre", "self", "co", "multi", "sub", "cross", "re"}
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&-]{1,9}$")
 _DEFINED = re.compile(
-    r"((?:[A-Z][\w'\u2019-]*\s+(?:(?:of|for|and|the|on|de|du)\s+)*){1,9})\(([A-Z][A-Z0-9&-]{1,9})\)"
+    r"((?:[A-Z][\w'\u2019-]*\s+(?:(?:of|for|and|the|on|de|du|des|pour|le|la|les|et)\s+)*){1,9})"
+    r"\(([A-Z][A-Z0-9&-]{1,9})\)"
 )
 
 

@@ -671,6 +671,52 @@ def test_a_line_without_a_full_stop_is_not_read_into_the_paragraph_after_it():
     assert found == [("authority_established", "completed", 2014)]
 
 
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        (
+            "RuMAC was established in December 2011 under the Ministry of Defence.",
+            [("authority_established", "completed", 2011)],
+        ),
+        (
+            "The NMAA, created in 2006 under the Ministry of Interior, regulates mine action.",
+            [("authority_established", "completed", 2006)],
+        ),
+        (
+            "RuMAC, which was established under the Ministry of Defence in 2015, coordinates.",
+            [("authority_established", "completed", 2015)],
+        ),
+        # defined in the document by a name that says what it is
+        (
+            "The CDHE was established by government decree in 2011.",
+            [("authority_established", "completed", 2011)],
+        ),
+        (
+            "PNDH, set up in 2007 under the Ministry of the Interior, coordinates mine action.",
+            [("authority_established", "completed", 2007)],
+        ),
+        # the body acting, or another body set up inside it: not the body being set up
+        ("In 2019, the RuMAC established a gender working group.", []),
+        ("A gender focal point was established within the RuMAC in 2019.", []),
+        # an acronym the document does not define as a mine action body
+        ("The ABCD was established in 2011.", []),
+    ],
+)
+def test_a_mine_action_body_named_by_its_acronym_being_set_up(sentence, expected):
+    document = (
+        "Ruritania. The Centre for Demining and Expertise (CDHE) and the Programme National "
+        "de Deminage Humanitaire (PNDH) work with the Association of Builders (ABCD). "
+    )
+    named = developments.named_authorities(document)
+    found = developments.find(sentence, "", 2024, named)
+    assert [(e.event, e.stage, e.year) for e in found] == expected
+
+
+def test_a_mine_action_unit_is_a_national_authority():
+    found = events("In the spring of 2017, the Ministry of Interior set up a mine action unit.")
+    assert found == [("authority_established", "completed", 2017)]
+
+
 def test_a_score_table_row_is_no_label():
     result = extract(
         "Performance Indicator",

@@ -381,3 +381,14 @@ def test_action(text, action):
 )
 def test_urgency(text, urgency):
     assert recommendations.analyse(text)["urgency"] == urgency
+
+
+def test_acronyms_defined_by_an_english_or_a_french_name():
+    text = (
+        "The Lebanon Mine Action Centre (LMAC) and the Programme National de Déminage "
+        "Humanitaire pour le Développement (PNDHD) met."
+    )
+    assert recommendations.defined_acronyms(text) == {
+        "lebanon mine action centre": "LMAC",
+        "programme national de déminage humanitaire pour le développement": "PNDHD",
+    }
