@@ -224,6 +224,14 @@ def _blocked(text: str, gap: tuple[int, int], others: list[_Trigger], trigger: _
     return False
 
 
+# "... when they granted it a second extension": a past event, not a condition
+_PAST_WHEN = re.compile(
+    r"\bwhen\s+(?:they|it|he|she|we|the(?:\s+(?!(?:is|are|be|been|being|will|would|shall|can|"
+    r"could|has|have)\b)[\w-]+){1,4}|(?-i:[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,3}))"
+    r"(?:\s+(?:was|were))?\s+$",
+    re.I,
+)
+_PAST_VERB = re.compile(r"\w+ed\b", re.I)
 _SPACES = re.compile(r"\s{2,}")
 
 
@@ -299,7 +307,8 @@ def _stage(text: str, trigger: _Trigger, triggers: list[_Trigger]) -> tuple[str,
         chosen = _contrast(text, chosen, cues, triggers, trigger)
     stage, start, end = chosen
     before = text[:start]
-    if r.ask.search(before) or r.condition.search(before):
+    past_when = _PAST_WHEN.search(before) and _PAST_VERB.match(text, start)
+    if r.ask.search(before) or (r.condition.search(before) and not past_when):
         return None  # "should be adopted", "once it is adopted": nothing happened
     if stage == "completed" and r.negation.search(before):
         return "not_done", start, end

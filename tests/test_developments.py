@@ -717,6 +717,42 @@ def test_a_mine_action_unit_is_a_national_authority():
     assert found == [("authority_established", "completed", 2017)]
 
 
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        # "when" with a past verb tells when something happened
+        (
+            "Completion by 2025 looks out of reach, four years after the deadline States "
+            "Parties agreed to in November 2021, when they granted Ruritania its second "
+            "extension.",
+            [("extension_granted", "completed", 2021)],
+        ),
+        (
+            "When the strategy was adopted in 2018, operators followed it.",
+            [("strategy_adopted", "completed", 2018)],
+        ),
+        # ... and with a present or a perfect one, a condition: nothing happened
+        ("When the strategy is adopted, operators will follow it.", []),
+        ("When the standards have been approved, they will be published.", []),
+    ],
+)
+def test_when_with_a_past_verb_is_no_condition(sentence, expected):
+    assert events(sentence) == expected
+
+
+def test_the_request_granted_in_the_next_sentence_is_the_extension_granted():
+    found = developments.find(
+        "The request was granted by the Tenth Meeting of States Parties in December 2010.",
+        "In June 2010, Ruritania submitted a request for an extension.",
+        2011,
+    )
+    assert [(e.event, e.stage, e.year) for e in found] == [("extension_granted", "completed", 2010)]
+    found = events(
+        "At the end of 2017, Ruritania said that it would probably need a further extension."
+    )
+    assert found == [("extension_requested", "in_progress", 2017)]
+
+
 def test_a_score_table_row_is_no_label():
     result = extract(
         "Performance Indicator",
