@@ -67,6 +67,7 @@ class Rules:
     adoption: re.Pattern
     boundary: re.Pattern
     hypothetical: re.Pattern
+    aside: re.Pattern
     events: list[EventRule]
     negation: re.Pattern
     plan: re.Pattern
@@ -118,6 +119,7 @@ def rules() -> Rules:
         adoption=rx(data["adoption"]),
         boundary=rx(data["boundary"]),
         hypothetical=rx(data["hypothetical"]),
+        aside=rx(data["aside"]),
         events=events,
         negation=rx(data["negation"]),
         plan=rx(data["plan"]),
@@ -233,6 +235,9 @@ _PAST_WHEN = re.compile(
 )
 _PAST_VERB = re.compile(r"\w+ed\b", re.I)
 _SPACES = re.compile(r"\s{2,}")
+# capitalised words between a sentence's first word and its trigger: "Revised Western Sahara
+# Mine Action Standards ..." opens with an adjective, not a verb
+_NAME_WORDS = re.compile(r"(?:\s+(?-i:[A-Z])[\w'-]*)*\s+")
 
 
 def _length(gap: str) -> int:
@@ -240,9 +245,12 @@ def _length(gap: str) -> int:
     return len(_SPACES.sub(" ", gap))
 
 
-def _blank_hypotheticals(text: str) -> str:
-    """``text`` with its hypothetical relative clauses (", which would ...,") as spaces."""
-    return rules().hypothetical.sub(lambda m: " " * len(m.group()), text)
+def _blank_asides(text: str) -> str:
+    """``text`` with its hypothetical relative clauses (", which would ...,") and its
+    discourse markers (", however,") as spaces, offsets kept."""
+    r = rules()
+    text = r.hypothetical.sub(lambda m: " " * len(m.group()), text)
+    return r.aside.sub(lambda m: " " * len(m.group()), text)
 
 
 _MAIN_VERB = re.compile(r"[^;.]{0,40},\s*(?:was|were|has been|had been|is|are)\s+(?:\w+ly\s+)?")
@@ -265,7 +273,8 @@ def _stage(text: str, trigger: _Trigger, triggers: list[_Trigger]) -> tuple[str,
         if end <= trigger.start:
             if _blocked(text, (end, trigger.start), triggers, trigger):
                 continue
-            if r.attributive.search(text[:start]) and trigger.start - end <= 3:
+            opening = not text[:start].strip() and _NAME_WORDS.fullmatch(text, end, trigger.start)
+            if (r.attributive.search(text[:start]) and trigger.start - end <= 3) or opening:
                 if stage != "completed" and attributive is None:
                     attributive = (stage, start, end)  # "a draft strategy": still a draft
                 continue  # "the revised standards" says nothing of this sentence's event
@@ -448,7 +457,7 @@ def find(
     flat = text.replace("\n", " ")
     if not _any_trigger().search(flat) and not (named and named.search(flat)):
         return []
-    flat = _blank_hypotheticals(flat)
+    flat = _blank_asides(flat)
     triggers = _triggers(flat, previous.replace("\n", " "))
     for match in named.finditer(flat) if named else ():
         if not any(t.start < match.end() and match.start() < t.end for t in triggers):

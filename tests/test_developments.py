@@ -753,6 +753,43 @@ def test_the_request_granted_in_the_next_sentence_is_the_extension_granted():
     assert found == [("extension_requested", "in_progress", 2017)]
 
 
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        # a discourse marker between commas does not cut the sentence
+        (
+            "A national mine action strategy, however, has yet to be prepared.",
+            [("strategy_adopted", "not_done", None)],
+        ),
+        (
+            "There is still no dedicated mine action authority.",
+            [("authority_established", "not_done", None)],
+        ),
+        # a sentence opening with a participle and a name: an adjective, not the verb
+        (
+            "Revised Ruritania Mine Action Standards were still being drafted at the time of "
+            "writing.",
+            [("standards_adopted", "in_progress", None)],
+        ),
+        (
+            "Adopted in 2018, the national strategy runs to 2025.",
+            [("strategy_adopted", "completed", 2018)],
+        ),
+        # funding obtained from a named donor
+        (
+            "The operator secured funding from the Ministry of Foreign Affairs in November 2018.",
+            [("funding_secured", "completed", 2018)],
+        ),
+        (
+            "In February 2008, Ruritania secured a new pledge from Germany to fund a survey team.",
+            [("funding_secured", "completed", 2008)],
+        ),
+    ],
+)
+def test_asides_opening_adjectives_and_funding_obtained(sentence, expected):
+    assert events(sentence) == expected
+
+
 def test_a_score_table_row_is_no_label():
     result = extract(
         "Performance Indicator",
