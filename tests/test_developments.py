@@ -790,6 +790,47 @@ def test_asides_opening_adjectives_and_funding_obtained(sentence, expected):
     assert events(sentence) == expected
 
 
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        # a handover to a national body named by its acronym, done or planned
+        (
+            "The national IMSMA database, which had been run from the UN office abroad since "
+            "2014, was handed over to RuMAC in September 2018.",
+            [("national_handover", "completed", 2018)],
+        ),
+        (
+            "A roadmap agreed in 2021 says management of the national IMSMA database is to pass "
+            "from UNMAS to the NMAA by the end of 2023.",
+            [("national_handover", "in_progress", 2021)],
+        ),
+        # "not yet developed"; a stalled law is still under way
+        (
+            "Ruritania has not yet developed a national mine action strategy.",
+            [("strategy_adopted", "not_done", None)],
+        ),
+        (
+            "A mine action law, first put before the Assembly in 2019, made no progress during "
+            "2023 and remained stalled at the time of writing.",
+            [("law_adopted", "in_progress", 2023)],
+        ),
+        # a database migration begun, still under way, or completed
+        (
+            "Work started early in 2021 on moving the records from the old IMSMA database to "
+            "IMSMA Core, a migration that remained under way at the time of writing.",
+            [("database_introduced", "in_progress", 2021)],
+        ),
+        (
+            "Migration of the national database from the legacy IMSMA system to IMSMA Core was "
+            "completed in October 2021.",
+            [("database_introduced", "completed", 2021)],
+        ),
+    ],
+)
+def test_handovers_stalled_laws_and_database_migrations(sentence, expected):
+    assert events(sentence) == expected
+
+
 def test_a_score_table_row_is_no_label():
     result = extract(
         "Performance Indicator",
