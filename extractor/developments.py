@@ -400,8 +400,9 @@ def _date_of(text: str, event: Event, report_year: int | None) -> tuple[int | No
         aside = (
             event.trigger[1] <= start and end <= event.cue[0] and "," in text[end : event.cue[0]]
         )
-        if event.stage == "not_done" and aside:
-            continue  # "a committee, provided for by decree in 2017, has not been set up"
+        if aside:
+            continue  # "a committee, provided for by decree in 2017, has not been set up"; "a
+            # replacement for the strategy, the last of which ran out in 2018, was being prepared"
         if event.stage != "completed" and attributive:
             continue  # "has yet to pass amendments to the 2002 demining law": the law's year
         distance = min(

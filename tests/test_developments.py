@@ -831,6 +831,24 @@ def test_handovers_stalled_laws_and_database_migrations(sentence, expected):
     assert events(sentence) == expected
 
 
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        (
+            "A replacement for the national strategy, the last of which ran out in 2018, was "
+            "being prepared.",
+            [("strategy_adopted", "in_progress", None)],
+        ),
+        (
+            "The national standards, first drafted in 2015, were approved by the authority.",
+            [("standards_adopted", "completed", None)],
+        ),
+    ],
+)
+def test_a_date_in_an_aside_between_trigger_and_verb_dates_nothing(sentence, expected):
+    assert events(sentence) == expected
+
+
 def test_a_score_table_row_is_no_label():
     result = extract(
         "Performance Indicator",
