@@ -849,6 +849,55 @@ def test_a_date_in_an_aside_between_trigger_and_verb_dates_nothing(sentence, exp
     assert events(sentence) == expected
 
 
+def test_accession_under_consideration_after_a_sentence_about_the_convention():
+    found = developments.find(
+        'In April 2012, an official told the Monitor that accession was "under active '
+        'consideration".',
+        "Ruritania has not acceded to the Mine Ban Treaty.",
+        2012,
+    )
+    assert [(e.event, e.stage, e.year) for e in found] == [("apmbc_accession", "in_progress", 2012)]
+    found = events(
+        'Officials said in 2021 that joining the CCM was "not currently under consideration".'
+    )
+    assert found == [("ccm_accession", "not_done", 2021)]
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        (
+            "In June 2024, Ruritania said that it would create a national structure to "
+            "coordinate humanitarian demining within the Ministry of Defence.",
+            [("authority_established", "in_progress", 2024)],
+        ),
+        (
+            "A decree creating a national body to coordinate humanitarian mine action was "
+            "drafted in mid-2019, but it had not been adopted by mid-2020.",
+            [("authority_established", "in_progress", 2019)],
+        ),
+        # the body drafting something else is not the body being set up
+        (
+            "The Directorate of Mine Action Coordination drafted a new strategic plan in 2020.",
+            [("strategy_adopted", "in_progress", 2020)],
+        ),
+    ],
+)
+def test_a_national_body_to_coordinate_demining(sentence, expected):
+    assert events(sentence) == expected
+
+
+def test_monitor_labels_for_the_authority_and_a_law_named_then_denied():
+    result = extract(
+        "Mine action management",
+        "Mine action legislation",
+        "Law on the Mine Ban Treaty (Law No. 021-2001); no law on mine action",
+        "National mine action authority: None; the Ministry of Defence acts as focal point",
+    )
+    found = [(d.event, d.stage, d.year) for d in result.developments]
+    assert found == [("law_adopted", "not_done", None), ("authority_established", "not_done", None)]
+
+
 def test_a_score_table_row_is_no_label():
     result = extract(
         "Performance Indicator",
