@@ -395,6 +395,8 @@ def rank_topics(
     ordered = sorted(best.values(), key=lambda h: (h.sentence > 0, h.tier, h.weak, h.start))
     if purpose is not None:
         ordered = _purpose_first(ordered, hits, purpose)
+    absorbed = set(nlp.topic_rules().get("absorbs", {}).get(ordered[0].topic, []))
+    ordered = [ordered[0], *(h for h in ordered[1:] if h.topic not in absorbed)]
     return [h.topic for h in ordered], {h.topic: h.rule for h in ordered}
 
 

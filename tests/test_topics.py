@@ -208,3 +208,29 @@ def test_topic_matcher_is_a_spacy_component_writing_doc_extension():
     doc = pipe("The RMAC should adopt national standards.")
     assert [h.topic for h in doc._.topics] == ["standards"]
     assert doc._.ask["actor"] == "RMAC"
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # the setting and the means of a gender ask are not asks of their own
+        (
+            "The authority should adopt a gender and diversity policy with an implementation "
+            "plan, and make sure survey teams include women.",
+            ["gender_diversity"],
+        ),
+        # results of land release are what a report is about
+        (
+            "Testland should report land release results by method in its Article 7 reports.",
+            ["reporting"],
+        ),
+        # ... but a topic the main ask does not take in stays
+        (
+            "Testland should report land release results by method and enter them in the "
+            "national database.",
+            ["reporting", "data_management"],
+        ),
+    ],
+)
+def test_a_main_ask_takes_in_the_topics_of_its_own_setting(text, expected):
+    assert topics(text) == expected
