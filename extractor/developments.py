@@ -79,7 +79,7 @@ class Rules:
     labels: list[tuple[re.Pattern, str, str]]
     inline_labels: list[tuple[re.Pattern, str, str]]
     label_values: dict[str, re.Pattern]
-    named_authority: dict[str, str]
+    named_authority: dict[str, re.Pattern]  # acronym (case kept), name, set_up
 
 
 @lru_cache(maxsize=1)
@@ -134,7 +134,10 @@ def rules() -> Rules:
             for x in data["labels"]
         ],
         label_values={stage: rx(p) for stage, p in data["label_values"].items()},
-        named_authority=dict(data["named_authority"]),
+        named_authority={
+            key: re.compile(value, 0 if key == "acronym" else re.I)
+            for key, value in data["named_authority"].items()
+        },
     )
 
 
@@ -439,14 +442,15 @@ def named_authorities(text: str) -> re.Pattern:
     """The mine action bodies a document names by acronym, each followed by the words saying it
     was set up (``named_authority`` in developments.yml)."""
     spec = rules().named_authority
-    name = re.compile(spec["name"], re.I)
-    defined = sorted({acr for words, acr in defined_acronyms(text).items() if name.search(words)})
-    return _named_pattern("|".join([spec["acronym"], *map(re.escape, defined)]))
+    defined = defined_acronyms(text)
+    found = sorted({acr for words, acr in defined.items() if spec["name"].search(words)})
+    return _named_pattern("|".join([spec["acronym"].pattern, *map(re.escape, found)]))
 
 
 @lru_cache(maxsize=64)
 def _named_pattern(acronyms: str) -> re.Pattern:
-    return re.compile(rf"(?-i:\b(?:{acronyms})\b){rules().named_authority['set_up']}", re.I)
+    set_up = rules().named_authority["set_up"].pattern
+    return re.compile(rf"(?-i:\b(?:{acronyms})\b){set_up}", re.I)
 
 
 def find(

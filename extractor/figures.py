@@ -447,15 +447,15 @@ def _zeros(sentence, page, offset, phrases, default_year, section) -> list[Figur
         if method:
             metric = next((mt for p, mt in rules()["zero_methods_re"] if p.match(method)), None)
         if method and (metric or _SURVEY.search(method)):
-            found.append((m, metric))  # "released through survey" names no single method
+            found.append((m, metric, "km2"))  # "released through survey" names no single method
         else:  # "no land was reduced or cancelled" (by operators): a zero for each verb
             verbs = [m.group("verb"), m.groupdict().get("verb3"), m.groupdict().get("verb2")]
-            found += [(m, rules()["zero_verbs"][v.lower()]) for v in verbs if v]
+            found += [(m, rules()["zero_verbs"][v.lower()], "km2") for v in verbs if v]
     for m in (m for pattern in rules()["zero_count_re"] for m in pattern.finditer(sentence)):
         noun = m.group("noun")
         metric = next((mt for mt, p, _ in rules()["count_re"] if p.fullmatch(noun)), None)
-        found.append((m, metric))
-    for m, metric in found:
+        found.append((m, metric, "count"))
+    for m, metric, unit in found:
         if metric is None:
             continue  # "released through survey": no single metric
         year, flags = year_for(sentence, phrases, m.start(), default_year, metric)
@@ -463,7 +463,7 @@ def _zeros(sentence, page, offset, phrases, default_year, section) -> list[Figur
             Figure(
                 metric,
                 0.0,
-                "count" if m.re in rules()["zero_count_re"] else "km2",
+                unit,
                 year,
                 None,
                 None,

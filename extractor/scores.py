@@ -279,12 +279,9 @@ def _scrambled(table: _Table, block: Block, text: str, offset: int) -> bool:
         # the label may have picked up a header or a running head before it ("PERFORMANCE
         # COMMENTARY PROBLEM UNDERSTOOD 7"): the longest tail of it that names a criterion
         words = match.group("label").split()
+        tails = (" ".join(words[i:]) for i in range(len(words)))
         slug = next(
-            (
-                found
-                for i in range(len(words))
-                if (found := criterion_of(" ".join(words[i:]), table.criteria(), table.seen()))
-            ),
+            (s for s in (criterion_of(t, table.criteria(), table.seen()) for t in tails) if s),
             None,
         )
         if slug:

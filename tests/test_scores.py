@@ -394,3 +394,13 @@ def test_bands():
         "poor",
         "very poor",
     ]
+
+
+def test_rows_found_in_a_block_keep_it_in_the_table_whatever_follows_them():
+    # a row, then capitals and a number that name no criterion: the block still held a row
+    # (the check once ended on the last label tried, so it said no)
+    text = "PROBLEM UNDERSTOOD 7 The area is known. BORDER SECTOR 5 Work went on there."
+    block = Block("paragraph", text, 1, 0, len(text))
+    table = scores._Table(2016)
+    assert scores._scrambled(table, block, text, 0) is True
+    assert [(f.criterion, f.value) for f in table.figures] == [("problem_understood", 7.0)]
