@@ -700,6 +700,8 @@ def test_a_line_without_a_full_stop_is_not_read_into_the_paragraph_after_it():
         ("A gender focal point was established within the RuMAC in 2019.", []),
         # an acronym the document does not define as a mine action body
         ("The ABCD was established in 2011.", []),
+        # a United Nations centre is not the national body
+        ("UNMAC was established in 2002 to coordinate clearance.", []),
     ],
 )
 def test_a_mine_action_body_named_by_its_acronym_being_set_up(sentence, expected):
