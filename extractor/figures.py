@@ -351,6 +351,17 @@ def year_for(
     return year, flags
 
 
+_WHEN = re.compile(r"(?:19|20)\d\d\s*,\s*when\b(?:[^.;]|\.(?=\d))*$")
+
+
+def _when_year(sentence: str, phrases: list[YearPhrase], pos: int) -> YearPhrase | None:
+    """The year a "<year>, when ..." clause holding ``pos`` is about."""
+    for phrase in reversed(phrases):
+        if phrase.start < pos and _WHEN.match(sentence, phrase.start, pos):
+            return phrase
+    return None
+
+
 def _clause_of(sentence: str, pos: int) -> tuple[int, int]:
     start = sentence.rfind(";", 0, pos) + 1
     end = sentence.find(";", pos)
@@ -404,7 +415,10 @@ def from_sentence(
         # "released 41.3km2 in 2022, up from 36.8km2 in 2021, and destroyed 7,845": the years of
         # a comparison date its own quantity only
         inside = [span for span in spans if span[0] <= q.start < span[1]]
-        if inside:
+        when = _when_year(sentence, phrases, q.start)
+        if when is not None:
+            mine = [when]  # "down from 2,377 in 2022, when 6.53km2 was cleared"
+        elif inside:
             mine = [p for p in phrases if inside[0][0] <= p.start < inside[0][1]] or phrases
         else:
             mine = [p for p in phrases if not any(a <= p.start < b for a, b in spans)]

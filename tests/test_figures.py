@@ -197,6 +197,26 @@ METRICS = [
         "confirmed through earlier survey.",
         [("confirmed_hazardous_area", 4.86, 2019, "more_than")],
     ),
+    # the parts after a colon keep their own verbs, and "<year>, when ..." dates its clause
+    (
+        "In 2019, a total of 6.83km2 was released: 5.97km2 was cleared and 0.86km2 was reduced "
+        "through technical survey.",
+        [
+            ("area_released", 6.83, 2019, None),
+            ("area_cleared", 5.97, 2019, None),
+            ("area_reduced", 0.86, 2019, None),
+        ],
+    ),
+    (
+        "Clearance destroyed 1,942 submunitions in 2019, down from 2,377 in 2018, when 6.53km2 "
+        "was cleared and 0.37km2 reduced.",
+        [
+            ("submunitions_destroyed", 1942.0, 2019, None),
+            ("submunitions_destroyed", 2377.0, 2018, None),
+            ("area_cleared", 6.53, 2018, None),
+            ("area_reduced", 0.37, 2018, None),
+        ],
+    ),
     # a quantity's noun phrase stops at a colon: the CHA after it is a part, not its kind
     (
         "In 2019, Testland had 1.46km2 of mined area: two confirmed hazardous areas (CHAs) "
