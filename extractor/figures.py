@@ -46,6 +46,8 @@ _YEAR_LEAD = re.compile(
     rf"(?:(?:\d{{1,2}}\s+)?(?:{MONTH_PATTERN})\s+)?$|(?P<month>\b(?:{MONTH_PATTERN}))\s+$",
     re.I,
 )
+# a year used as an adjective after a preposition that is not about time: "by the 1999 campaign"
+_ATTRIBUTIVE_YEAR = re.compile(r"\b(?:by|of|from|to|through|under|with|after)\s+the\s+$", re.I)
 _DIGIT = re.compile(r"\d")
 _UNITS = "one two three four five six seven eight nine".split()
 _TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
@@ -313,6 +315,8 @@ def year_phrases(sentence: str) -> list[YearPhrase]:
             continue
         else:
             kind = (lead.group("lead") or "month").lower()
+        if _ATTRIBUTIVE_YEAR.search(before) and re.match(r"\s+[A-Za-z]", after):
+            continue  # "left by the 1999 campaign": the year names the campaign, dates nothing
         if re.search(r"\bdeadlines?\b[^.;]{0,25}$", before, re.I) or re.match(
             r"\s*(?:\w+\s+)?deadline", sentence[m.end() : m.end() + 30], re.I
         ):

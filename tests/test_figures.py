@@ -197,6 +197,30 @@ METRICS = [
         "confirmed through earlier survey.",
         [("confirmed_hazardous_area", 4.86, 2019, "more_than")],
     ),
+    # land release as the head noun, clearance that released, stocks named before their
+    # quantity, a method as a label, and a year that names a campaign
+    (
+        "In 2019, total land release from clearance and survey came to 64.3km2.",
+        [("area_released", 64.3, 2019, None)],
+    ),
+    (
+        "In 2019, battle area clearance (BAC) released another 28.7km2.",
+        [("area_cleared", 28.7, 2019, None)],
+    ),
+    (
+        "Testland reported total mined area of 726.22km2 at the end of 2019.",
+        [("contaminated_area", 726.22, 2019, None)],
+    ),
+    (
+        "Remnants left by the 1999 campaign covered a total of 2.35km2 at the end of 2019.",
+        [("contaminated_area", 2.35, 2019, None)],
+    ),
+    (
+        "In 2019, Testland estimated that around 7,000km² of land in two regions may require "
+        "survey and clearance.",
+        [("contaminated_area", 7000.0, 2019, "approximately")],
+    ),
+    ("Technical survey: 0.58km²", [("area_reduced", 0.58, 2019, None)]),
     # the parts after a colon keep their own verbs, and "<year>, when ..." dates its clause
     (
         "In 2019, a total of 6.83km2 was released: 5.97km2 was cleared and 0.86km2 was reduced "
@@ -300,11 +324,12 @@ METRICS = [
         [("contaminated_area", 716.6, 2019, "estimate")],
     ),
     (
+        # (area that clearance released is area cleared, as "released through clearance" is)
         "Clearance released 41.3km2 in 2022, up from 36.8km2 in 2021, and destroyed 7,845 "
         "submunitions.",
         [
-            ("area_released", 41.3, 2022, None),
-            ("area_released", 36.8, 2021, None),
+            ("area_cleared", 41.3, 2022, None),
+            ("area_cleared", 36.8, 2021, None),
             ("submunitions_destroyed", 7845.0, 2022, None),
         ],
     ),
