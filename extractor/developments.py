@@ -237,6 +237,10 @@ _PAST_WHEN = re.compile(
     re.I,
 )
 _PAST_VERB = re.compile(r"\w+ed\b", re.I)
+# "by (the end of)" before a year: a target, except after a negation, where it says as of when
+_AS_OF = re.compile(
+    rf"\bby(?:\s+the)?(?:\s+end\s+of)?\s*(?:\d{{1,2}}\s+)?(?:(?:{MONTH_PATTERN})\s+)?$", re.I
+)
 _SPACES = re.compile(r"\s{2,}")
 # capitalised words between a sentence's first word and its trigger: "Revised Western Sahara
 # Mine Action Standards ..." opens with an adjective, not a verb
@@ -378,8 +382,9 @@ def _dates(
     for match in _DATE.finditer(text):
         if any(s <= match.start() < e for s, e in taken):
             continue
-        if r.skip_before.search(text[max(0, match.start() - 40) : match.start()]):
-            continue
+        before = text[max(0, match.start() - 40) : match.start()]
+        if r.skip_before.search(before) and not (stage == "not_done" and _AS_OF.search(before)):
+            continue  # (but "had still not been set up by the end of 2021" is as of 2021)
         if r.skip_after.match(text, match.end(), match.end() + 40):
             continue
         year = int(match.group("year"))

@@ -900,6 +900,43 @@ def test_monitor_labels_for_the_authority_and_a_law_named_then_denied():
     assert found == [("law_adopted", "not_done", None), ("authority_established", "not_done", None)]
 
 
+@pytest.mark.parametrize(
+    "sentence,report_year,expected",
+    [
+        # "awaiting the approval", dated by its own "in mid-2018", not the draft's period
+        (
+            "A draft mine action strategy covering 2018-2025, which the centre prepared with "
+            "support from UNDP, was still awaiting the approval of the Council of Ministers in "
+            "mid-2018.",
+            2018,
+            [("strategy_adopted", "in_progress", 2018)],
+        ),
+        # "by the end of" after a negation says as of when
+        (
+            "The national mine action authority that the law foresees had still not been set up "
+            "by the end of 2021.",
+            2022,
+            [("authority_established", "not_done", 2021)],
+        ),
+        # ... and before a plan, it is the target: no event date
+        (
+            "The strategy is to be adopted by the end of 2019.",
+            2019,
+            [("strategy_adopted", "in_progress", None)],
+        ),
+        # "before the October 2018 elections" is no date of the event
+        (
+            "Amendments to the mine action law were drafted but nobody expects a vote before the "
+            "October 2018 elections.",
+            2018,
+            [("law_adopted", "in_progress", None)],
+        ),
+    ],
+)
+def test_dates_of_waiting_and_of_not_yet(sentence, report_year, expected):
+    assert events(sentence, report_year) == expected
+
+
 def test_a_score_table_row_is_no_label():
     result = extract(
         "Performance Indicator",
