@@ -219,14 +219,25 @@ def _blocked(text: str, gap: tuple[int, int], others: list[_Trigger], trigger: _
         return True
     if end <= trigger.start and r.detached.search(text[start:end]):
         return True  # "conducted in line with the standards": the verb did not act on them
+    clauses = [m.span() for m in _RELATIVE.finditer(text)]
+    if trigger.end <= start and any(
+        a <= trigger.start and b <= end and trigger.end <= b for a, b in clauses
+    ):
+        return True  # a trigger inside ", which ...," does not take the verb after the clause
     for other in others:
         if (other.start, other.end) == (trigger.start, trigger.end):
             continue  # the same words read by a sibling rule ("extension")
         if start <= other.start and other.end <= end:
             if trigger.start >= end and _COORDINATED.match(text[other.end : trigger.start]):
                 continue  # "launched X and a Y": the verb governs both
+            if any(start <= a and a <= other.start and other.end <= b <= end for a, b in clauses):
+                continue  # "the standards, which introduce procedures, were approved"
             return True
     return False
+
+
+# a relative clause set off by commas: what it names is not the subject of the verb after it
+_RELATIVE = re.compile(r",\s*(?:which|who)\b[^,;:.]{1,150},")
 
 
 # "... when they granted it a second extension": a past event, not a condition

@@ -937,6 +937,17 @@ def test_dates_of_waiting_and_of_not_yet(sentence, report_year, expected):
     assert events(sentence, report_year) == expected
 
 
+def test_a_relative_clause_between_a_trigger_and_its_verb():
+    """What a ", which ...," clause names does not take the verb after the clause, and does
+    not stop the noun before it from taking it."""
+    found = events(
+        "The revised standards, which introduce land release procedures for the first time, "
+        "were approved by the authority in February 2012.",
+        2012,
+    )
+    assert found == [("standards_adopted", "completed", 2012)]
+
+
 def test_a_score_table_row_is_no_label():
     result = extract(
         "Performance Indicator",
