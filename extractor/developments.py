@@ -236,6 +236,10 @@ def _blocked(text: str, gap: tuple[int, int], others: list[_Trigger], trigger: _
     return False
 
 
+# a later intention says what the adopted thing is for, not that it is not adopted yet
+_INTENTION = re.compile(
+    r"(?:expected|planned|plans?|intend(?:s|ed)?|scheduled|due|meant)\s+to\b", re.I
+)
 # a relative clause set off by commas: what it names is not the subject of the verb after it
 _RELATIVE = re.compile(r",\s*(?:which|who)\b[^,;:.]{1,150},")
 
@@ -314,6 +318,8 @@ def _stage(text: str, trigger: _Trigger, triggers: list[_Trigger]) -> tuple[str,
                     continue
                 if any(chosen[2] <= t.start < nxt[2] for t in triggers if t is not trigger):
                     break  # "... being drafted, and no national standards": another event's
+                if chosen[0] == "completed" and _INTENTION.match(text, nxt[1]):
+                    break  # "approved in 2009, are intended to apply to ...": still approved
                 between = text[chosen[2] : nxt[1]]
                 # "began ... and was completed"; "begun in 2008, was finished in 2011"
                 if (re.search(r"\band\b", between) or _MAIN_VERB.fullmatch(between)) and not (

@@ -946,6 +946,12 @@ def test_a_relative_clause_between_a_trigger_and_its_verb():
         2012,
     )
     assert found == [("standards_adopted", "completed", 2012)]
+    found = events(
+        "National standards, which the commission approved in November 2009, are intended to "
+        "apply to military and civilian operators alike.",
+        2010,
+    )
+    assert found == [("standards_adopted", "completed", 2009)]
 
 
 def test_a_score_table_row_is_no_label():
