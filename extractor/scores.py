@@ -32,7 +32,14 @@ _START = re.compile(
     r"(?:score\s+)?criterion\b.*|performance (?:indicator|criterion)s?)$",
     re.I,
 )
-_HEADER_YEARS = re.compile(r"(?:score|criterion)\s*\(?\s*((?:19|20)\d\d)\s*\)?", re.I)
+_HEADER_YEARS = re.compile(
+    r"(?:score|criterion|indicator)\s*\(?\s*((?:19|20)\d\d)\s*\)?"
+    r"|(?<=(?:19|20)\d\d)\s+\(?\s*((?:19|20)\d\d)\s*\)?(?=\s+[A-Z])",  # "INDICATOR 2016 2015"
+    re.I,
+)
+# a table's header line with its rows run on after it: "PERFORMANCE INDICATOR 2016 2015 PROBLEM
+# UNDERSTOOD 5 5 ..."
+_HEADER_START = re.compile(r"^performance\s+(?:indicator|criterion)s?\s+(?:19|20)\d\d\b", re.I)
 _WEIGHT_CELL = re.compile(r"(?<=\|)\s*\d{1,3}\s*%\s*(?=\|)")
 _NO_SCORE = re.compile(r"^[–—-]$")  # an empty cell ("–" for a year with no score)
 _NOT_APPLICABLE = re.compile(
@@ -47,7 +54,7 @@ _SCRAMBLED = re.compile(
     rf"\s+[A-Z][A-Z'’&/:-]+(?:\s+[A-Z&][A-Z'’&/:-]*){{0,6}}\s+{_SCORE}(?!\S)|\s*$)"
 )
 # a score inside what reads as one row's label: "IMPROVING PERFORMANCE 6 PERFORMANCE SCORE"
-_INNER_SCORE = re.compile(rf"(?<=[A-Z])\s+{_SCORE}\s+(?=[A-Z])")
+_INNER_SCORE = re.compile(rf"(?<=[A-Z])\s+{_SCORE}(?:\s+{_SCORE})?\s+(?=[A-Z])")
 _CONTINUED = re.compile(r"^[A-Z][A-Z&/-]+(?:\s+[A-Z&][A-Z&/-]*)*\s+[a-z]")
 _END = re.compile(
     r"^(?:key developments?|recommendations?\b.*|performance commentary|contamination|"
@@ -188,7 +195,7 @@ def extract(blocks: list[Block], report_year: int | None) -> list[Figure]:
 
 
 def _starts_table(text: str, previous: str) -> bool:
-    if _START.match(text.strip()):
+    if _START.match(text.strip()) or _HEADER_START.match(text.strip()):
         return True
     if _NOT_APPLICABLE.match(text) and (
         _norm(previous) == "performance" or text.lower().startswith("performance")
@@ -217,11 +224,13 @@ def _feed(table: _Table, block: Block, text: str) -> bool:
     headers = list(_HEADER_YEARS.finditer(text))
     row = _ROW.match(text)
     if headers and not (row and criterion_of(row.group("label"))):
-        table.years = [int(m.group(1)) for m in headers]
+        table.years = [int(m.group(1) or m.group(2)) for m in headers]
         # a header with a row after it: "Score (2017) Score (2016) PERFORMANCE SCORE: POOR 4.6 4.9"
         tail = headers[-1].end()
         tail += len(text[tail:]) - len(text[tail:].lstrip())
         last = _ROW_AT.match(text, tail)
+        if last and _holds_a_row(last.group("label")):
+            return _scrambled(table, block, text, tail) or True  # rows run on after the header
         slug = criterion_of(last.group("label"), table.criteria(), table.seen()) if last else None
         if slug:
             _add_row(table, block, slug, last, rating_of(last.group("label")))

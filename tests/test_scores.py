@@ -404,3 +404,38 @@ def test_rows_found_in_a_block_keep_it_in_the_table_whatever_follows_them():
     table = scores._Table(2016)
     assert scores._scrambled(table, block, text, 0) is True
     assert [(f.criterion, f.value) for f in table.figures] == [("problem_understood", 7.0)]
+
+
+def test_a_two_year_table_flattened_after_its_header_line():
+    # the header with the two years and every row, two scores each, run together, on a page
+    # of prose hard-wrapped at a fixed width (so the loader joins its lines)
+    text = (
+        "Testland's land release rose again in 2016, when operators cancelled more land than in\n"
+        "any year before and the national authority approved revised standards on survey. Its\n"
+        "clearance output was steady, though still well short of what a 2020 completion would\n"
+        "need, and the authority has said that it will ask States Parties for more time. The\n"
+        "donors who fund most of the work have so far kept their support at the same level.\n"
+        "\n"
+        "PERFORMANCE INDICATOR 2016 2015 PROBLEM UNDERSTOOD 6 5 TARGET DATE FOR COMPLETION OF\n"
+        "CLEARANCE 4 4 TARGETED CLEARANCE 7 6 NATIONAL FUNDING OF PROGRAMME 5 5\n"
+        "TIMELY CLEARANCE 6 5 LAND RELEASE SYSTEM IN PLACE 7 7 REPORTING\n"
+        "ON PROGRESS 4 5 PERFORMANCE SCORE: AVERAGE 5.6 5.3\n"
+    )
+    assert read(text, 2017) == [
+        ("problem_understood", 6.0, 2016),
+        ("problem_understood", 5.0, 2015),
+        ("target_date", 4.0, 2016),
+        ("target_date", 4.0, 2015),
+        ("targeted_clearance", 7.0, 2016),
+        ("targeted_clearance", 6.0, 2015),
+        ("national_funding", 5.0, 2016),
+        ("national_funding", 5.0, 2015),
+        ("timely_clearance", 6.0, 2016),
+        ("timely_clearance", 5.0, 2015),
+        ("land_release_system", 7.0, 2016),
+        ("land_release_system", 7.0, 2015),
+        ("reporting", 4.0, 2016),
+        ("reporting", 5.0, 2015),
+        ("overall", 5.6, 2016),
+        ("overall", 5.3, 2015),
+    ]
