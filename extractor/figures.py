@@ -102,7 +102,7 @@ _COMPARED = re.compile(
     re.I,
 )
 _YEAR_BEFORE = re.compile(
-    r"^\S*\s+(?:[^.;,()]{0,40}?\s)?(?:(?:a|one) year earlier|the (?:previous|preceding) year|"
+    r"^\S*\s+(?:[^.;,()\d]{0,40}?\s)?(?:(?:a|one) year earlier|the (?:previous|preceding) year|"
     r"the year before|(?:a|one) year before|twelve months (?:before|earlier))\b",
     re.I,
 )
@@ -422,8 +422,10 @@ def from_sentence(
         when = _when_year(sentence, phrases, q.start)
         if when is not None:
             mine = [when]  # "down from 2,377 in 2022, when 6.53km2 was cleared"
-        elif inside:
-            mine = [p for p in phrases if inside[0][0] <= p.start < inside[0][1]] or phrases
+        elif inside:  # else the sentence's own years, not another comparison's
+            mine = [p for p in phrases if inside[0][0] <= p.start < inside[0][1]] or [
+                p for p in phrases if not any(a <= p.start < b for a, b in spans)
+            ]
         else:
             mine = [p for p in phrases if not any(a <= p.start < b for a, b in spans)]
             following = [a for a, _ in spans if a > q.end]
@@ -464,7 +466,10 @@ def _zeros(sentence, page, offset, phrases, default_year, section) -> list[Figur
         method = (m.groupdict().get("method") or "").strip()
         if method:
             metric = next((mt for p, mt in rules()["zero_methods_re"] if p.match(method)), None)
-        if method and (metric or _SURVEY.search(method)):
+        released_only = (m.groupdict().get("verb") or "").lower().startswith("releas") and not (
+            m.groupdict().get("verb2") or m.groupdict().get("verb3")
+        )
+        if method and (metric or (_SURVEY.search(method) and released_only)):
             found.append((m, metric, "km2"))  # "released through survey" names no single method
         else:  # "no land was reduced or cancelled" (by operators): a zero for each verb
             verbs = [m.group("verb"), m.groupdict().get("verb3"), m.groupdict().get("verb2")]
@@ -571,17 +576,23 @@ def extract(
     figures = scores.extract(blocks, report_year)
     default_year = report_year - 1 if report_year else None
     label = ""  # the label line the value lines under it share ("Devices destroyed")
+    # a table's column "Items destroyed" holds for its rows ("Mined areas" / "93.4km²" /
+    # "6,480 antipersonnel mines") until the prose or a heading after the table
+    column = False
     for block in blocks:
         name, heading = section_of.get(id(block), (None, ""))
+        if block.kind == "heading":
+            column = False
         if block.kind in ("bullet", "footnote", "heading") or name in _SKIP_SECTIONS:
             continue
         if scores.is_table_text(block.text):
             continue
         if not _DIGIT.search(block.text) and len(block.text) < 60:
             label = block.text
+            column = column or bool(_DESTROYED_LABEL.search(label))
         elif len(block.text) >= 160:
-            label = ""
-        destroyed = bool(_DESTROYED_LABEL.search(label))
+            label, column = "", False
+        destroyed = column or bool(_DESTROYED_LABEL.search(label))
         figures += from_block(block, default_year, name, heading, destroyed)
     if report_year:  # a year after the edition is a plan or a target, not a figure
         figures = [f for f in figures if f.year is None or f.year <= report_year]

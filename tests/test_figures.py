@@ -830,3 +830,65 @@ def test_value_lines_under_a_destroyed_label():
         ("ap_mines_destroyed", 20415.0, 2019),
         ("av_mines_destroyed", 511.0, 2019),
     ]
+
+
+def test_rows_under_an_items_destroyed_column():
+    from extractor.pipeline import extract_bytes
+
+    # a table flattened one cell per line: the column "Items destroyed" holds for every row
+    text = "\n\n".join(
+        [
+            "Testland",
+            "Land release in 2021",
+            "Area released",
+            "Items destroyed",
+            "Mined areas",
+            "93.4km²",
+            "6,480 antipersonnel mines; 2,314 antivehicle mines",
+            "Battle area clearance",
+            "not reported separately",
+            "21,900 items of ERW",
+            "Casualties",
+            "Killed: 31",
+        ]
+    )
+    result = extract_bytes(text.encode(), "text/plain", year=2022)
+    assert [(f.metric, f.value, f.year) for f in result.figures] == [
+        ("ap_mines_destroyed", 6480.0, 2021),
+        ("av_mines_destroyed", 2314.0, 2021),
+        ("erw_destroyed", 21900.0, 2021),
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        # the verbs name the metrics even when the method is plain "survey"
+        (
+            "None of the released land was cancelled or reduced through survey in 2019.",
+            [("area_cancelled", 0.0, 2019, None), ("area_reduced", 0.0, 2019, None)],
+        ),
+        ("No land was released through survey in 2019.", []),
+        # a method after its quantity on a value line; a year's area
+        # in brackets; "the previous year" of a comparison without a year of its own
+        (
+            "In 2019, operators cleared 0.38km² of mined area, compared with 0.6km² in 2018, "
+            "and conducted battle area clearance of 3.4km², down from roughly 5km² the "
+            "previous year.",
+            [
+                ("area_cleared", 0.38, 2019, None),
+                ("area_cleared", 0.6, 2018, None),
+                ("area_cleared", 3.4, 2019, None),
+                ("area_cleared", 5.0, 2018, "approximately"),
+            ],
+        ),
+        ("3.4km² battle area clearance", [("area_cleared", 3.4, 2019, None)]),
+        (
+            "In 2021, operators reported clearing 93.4km², almost three times the area cleared "
+            "in 2020 (32km²).",
+            [("area_cleared", 93.4, 2021, None), ("area_cleared", 32.0, 2020, None)],
+        ),
+    ],
+)
+def test_zeros_by_verb_and_areas_in_other_orders(sentence, expected):
+    assert read(sentence) == expected
