@@ -554,8 +554,7 @@ ZEROS = [
     ),
     # a list of three verbs; "land release" as the method
     (
-        "No land release took place in 2019: not a single area was cancelled, reduced or "
-        "cleared.",
+        "No land release took place in 2019: not a single area was cancelled, reduced or cleared.",
         [
             ("area_cancelled", 0.0, 2019, None),
             ("area_reduced", 0.0, 2019, None),
@@ -810,22 +809,25 @@ def test_a_fact_stated_twice_is_kept_once():
     assert [(f.metric, f.value) for f in found] == [("suspected_hazardous_area", 11.0)]
 
 
-def test_value_lines_under_a_destroyed_label():
+def figures_of_lines(lines: list[str], year: int) -> list[tuple]:
+    """(metric, value, year) of the figures of a page with one block per line."""
     from extractor.pipeline import extract_bytes
 
-    text = "\n\n".join(
-        [
-            "Testland",
-            "Land release in 2019",
-            "Clearance: 58.7km²",
-            "Devices destroyed",
-            "20,415 antipersonnel mines\n511 antivehicle mines",
-            "Operators",
-            "12 international and 3 national operators",
-        ]
-    )
-    result = extract_bytes(text.encode(), "text/plain", year=2020)
-    assert [(f.metric, f.value, f.year) for f in result.figures] == [
+    result = extract_bytes("\n\n".join(lines).encode(), "text/plain", year=year)
+    return [(f.metric, f.value, f.year) for f in result.figures]
+
+
+def test_value_lines_under_a_destroyed_label():
+    lines = [
+        "Testland",
+        "Land release in 2019",
+        "Clearance: 58.7km²",
+        "Devices destroyed",
+        "20,415 antipersonnel mines\n511 antivehicle mines",
+        "Operators",
+        "12 international and 3 national operators",
+    ]
+    assert figures_of_lines(lines, 2020) == [
         ("area_cleared", 58.7, 2019),
         ("ap_mines_destroyed", 20415.0, 2019),
         ("av_mines_destroyed", 511.0, 2019),
@@ -833,27 +835,22 @@ def test_value_lines_under_a_destroyed_label():
 
 
 def test_rows_under_an_items_destroyed_column():
-    from extractor.pipeline import extract_bytes
-
     # a table flattened one cell per line: the column "Items destroyed" holds for every row
-    text = "\n\n".join(
-        [
-            "Testland",
-            "Land release in 2021",
-            "Area released",
-            "Items destroyed",
-            "Mined areas",
-            "93.4km²",
-            "6,480 antipersonnel mines; 2,314 antivehicle mines",
-            "Battle area clearance",
-            "not reported separately",
-            "21,900 items of ERW",
-            "Casualties",
-            "Killed: 31",
-        ]
-    )
-    result = extract_bytes(text.encode(), "text/plain", year=2022)
-    assert [(f.metric, f.value, f.year) for f in result.figures] == [
+    lines = [
+        "Testland",
+        "Land release in 2021",
+        "Area released",
+        "Items destroyed",
+        "Mined areas",
+        "93.4km²",
+        "6,480 antipersonnel mines; 2,314 antivehicle mines",
+        "Battle area clearance",
+        "not reported separately",
+        "21,900 items of ERW",
+        "Casualties",
+        "Killed: 31",
+    ]
+    assert figures_of_lines(lines, 2022) == [
         ("ap_mines_destroyed", 6480.0, 2021),
         ("av_mines_destroyed", 2314.0, 2021),
         ("erw_destroyed", 21900.0, 2021),
