@@ -954,6 +954,16 @@ def test_a_relative_clause_between_a_trigger_and_its_verb():
     assert found == [("standards_adopted", "completed", 2009)]
 
 
+def test_it_was_established_right_after_a_sentence_naming_the_body():
+    previous = "The Ruritania Mine Action Centre coordinates demining for the government."
+    found = developments.find("It was established in 2005 to replace a committee.", previous, 2008)
+    assert [(e.event, e.stage, e.year) for e in found] == [
+        ("authority_established", "completed", 2005)
+    ]
+    unrelated = developments.find("It was established in 2005.", "The strategy runs to 2010.", 2008)
+    assert unrelated == []
+
+
 def test_a_score_table_row_is_no_label():
     result = extract(
         "Performance Indicator",
