@@ -964,6 +964,21 @@ def test_it_was_established_right_after_a_sentence_naming_the_body():
     assert unrelated == []
 
 
+def test_a_mine_action_plan_without_national_is_a_strategy_but_a_policy_is_not():
+    found = events(
+        "Work is guided by the Mine Action Plan 2004-2009, which the centre intends to revise "
+        "in 2008.",
+        2008,
+    )
+    assert found == [("strategy_adopted", "in_progress", 2008)]
+    found = events(
+        "The National Mine Action Committee had been set up in June 1998 to oversee mine action "
+        "policy.",
+        2008,
+    )
+    assert found == [("authority_established", "completed", 1998)]
+
+
 def test_a_score_table_row_is_no_label():
     result = extract(
         "Performance Indicator",
