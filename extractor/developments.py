@@ -252,6 +252,12 @@ _PAST_WHEN = re.compile(
     re.I,
 )
 _PAST_VERB = re.compile(r"\w+ed\b", re.I)
+
+
+def _past_when(text: str, before: str, cue_start: int) -> bool:
+    return bool(_PAST_WHEN.search(before) and _PAST_VERB.match(text, cue_start))
+
+
 # "by (the end of)" before a year: a target, except after a negation, where it says as of when
 _AS_OF = re.compile(
     rf"\bby(?:\s+the)?(?:\s+end\s+of)?\s*(?:\d{{1,2}}\s+)?(?:(?:{MONTH_PATTERN})\s+)?$", re.I
@@ -264,7 +270,7 @@ _NAME_WORDS = re.compile(r"(?:\s+(?-i:[A-Z])[\w'-]*)*\s+")
 
 def _length(gap: str) -> int:
     """Characters between a cue and a trigger, a blanked clause counting as one space."""
-    return len(_SPACES.sub(" ", gap))
+    return len(_SPACES.sub(" ", gap)) if "  " in gap else len(gap)
 
 
 def _blank_asides(text: str) -> str:
@@ -340,8 +346,7 @@ def _stage(text: str, trigger: _Trigger, triggers: list[_Trigger]) -> tuple[str,
         chosen = _contrast(text, chosen, cues, triggers, trigger)
     stage, start, end = chosen
     before = text[:start]
-    past_when = _PAST_WHEN.search(before) and _PAST_VERB.match(text, start)
-    if r.ask.search(before) or (r.condition.search(before) and not past_when):
+    if r.ask.search(before) or (r.condition.search(before) and not _past_when(text, before, start)):
         return None  # "should be adopted", "once it is adopted": nothing happened
     if stage == "completed" and r.negation.search(before):
         return "not_done", start, end
@@ -460,11 +465,12 @@ def _date_of(text: str, event: Event, report_year: int | None) -> tuple[int | No
     return best[1], month
 
 
-def named_authorities(text: str) -> re.Pattern:
+def named_authorities(text: str, defined: dict[str, str] | None = None) -> re.Pattern:
     """The mine action bodies a document names by acronym, each followed by the words saying it
-    was set up (``named_authority`` in developments.yml)."""
+    was set up (``named_authority`` in developments.yml). ``defined``: the text's
+    ``defined_acronyms``, when the caller has them already."""
     spec = rules().named_authority
-    defined = defined_acronyms(text)
+    defined = defined_acronyms(text) if defined is None else defined
     found = sorted({acr for words, acr in defined.items() if spec["name"].search(words)})
     return _named_pattern("|".join([spec["acronym"].pattern, *map(re.escape, found)]))
 
@@ -482,11 +488,11 @@ def find(
     "The request was submitted ..." after a sentence about an extension); ``named``: the
     document's :func:`named_authorities`."""
     flat = text.replace("\n", " ")
-    if not _any_trigger().search(flat) and not (named and named.search(flat)):
+    if not _any_trigger().search(flat) and not _names_a_body(named, flat):
         return []
     flat = _blank_asides(flat)
     triggers = _triggers(flat, previous.replace("\n", " "))
-    for match in named.finditer(flat) if named else ():
+    for match in named.finditer(flat) if _names_a_body(named, flat) else ():
         if not any(t.start < match.end() and match.start() < t.end for t in triggers):
             triggers.append(_Trigger(_named_rule(named), match.start(), match.end()))
     events: list[Event] = []
@@ -515,6 +521,14 @@ def find(
             continue
         events.append(event)
     return events
+
+
+_SET_UP = re.compile(r"establish|creat|set up|found|formed", re.I)
+
+
+def _names_a_body(named: re.Pattern | None, text: str) -> bool:
+    """A named body set up in ``text`` (the cheap check for a set-up verb first)."""
+    return bool(named and _SET_UP.search(text) and named.search(text))
 
 
 def _named_rule(named: re.Pattern) -> EventRule:
@@ -615,17 +629,19 @@ def extract(
     section_of: dict[int, tuple[str | None, str]],
     skip: set[int] | None = None,
     report_year: int | None = None,
+    acronyms: dict[str, str] | None = None,
 ) -> list[Development]:
     """Developments of a document, in text order, each (event, stage, year) once.
 
     ``section_of`` maps ``id(block)`` to its (section name, heading); ``skip`` holds the ids
-    of blocks never read (recommendation items)."""
+    of blocks never read (recommendation items); ``acronyms``: the document's
+    ``defined_acronyms`` if the caller has read them."""
     r = rules()
     skip = skip or set()
     default_year = report_year - 1 if report_year else None
     finder = pipeline().get_pipe("development_finder")
     finder.report_year = report_year
-    finder.named = named_authorities("\n".join(page.text for page in doc.pages))
+    finder.named = named_authorities("\n".join(page.text for page in doc.pages), acronyms)
     out: list[Development] = []
     implied: set[int] = set()  # id() of developments whose year is the edition's default
     for page in doc.pages:
@@ -653,7 +669,7 @@ def extract(
         for block in readable:
             start, end = block.start, block.end
             text = page.text[start:end]
-            if not _any_trigger().search(text) and not finder.named.search(text):
+            if not _any_trigger().search(text) and not _names_a_body(finder.named, text):
                 continue  # no event can start here: spare the pipeline run
             for s_start, s_end, event in pipeline()(text)._.events:
                 sentence = text[s_start:s_end].strip()

@@ -474,7 +474,8 @@ def _zeros(sentence, page, offset, phrases, default_year, section) -> list[Figur
         else:  # "no land was reduced or cancelled" (by operators): a zero for each verb
             verbs = [m.group("verb"), m.groupdict().get("verb3"), m.groupdict().get("verb2")]
             found += [(m, rules()["zero_verbs"][v.lower()], "km2") for v in verbs if v]
-    for m in (m for pattern in rules()["zero_count_re"] for m in pattern.finditer(sentence)):
+    counts = rules()["zero_count_re"] if _DESTROYED_LABEL.search(sentence) else []
+    for m in (m for pattern in counts for m in pattern.finditer(sentence)):
         noun = m.group("noun")
         metric = next((mt for mt, p, _ in rules()["count_re"] if p.fullmatch(noun)), None)
         found.append((m, metric, "count"))

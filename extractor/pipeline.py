@@ -71,13 +71,16 @@ def extract_document(
         for block in sec.blocks:
             section_of[id(block)] = (sec.name, sec.heading)
 
-    item_ids = _read_recommendations(doc, sections, section_of, result)
+    acronyms = recommendations.defined_acronyms("\n".join(p.text for p in doc.pages))
+    item_ids = _read_recommendations(doc, sections, section_of, result, acronyms)
     result.figures = figures.extract(doc, section_of, meta.report_year)
-    result.developments = developments.extract(doc, section_of, item_ids, meta.report_year)
+    result.developments = developments.extract(
+        doc, section_of, item_ids, meta.report_year, acronyms
+    )
     return result
 
 
-def _read_recommendations(doc, sections, section_of, result) -> set[int]:
+def _read_recommendations(doc, sections, section_of, result, acronyms) -> set[int]:
     """Recommendations of every recommendations section (or of a heading glued to its first
     item). Returns the ids of the blocks that hold items; the section's other blocks (an
     unheaded paragraph after the list) are re-labelled as text under no heading."""
@@ -87,7 +90,6 @@ def _read_recommendations(doc, sections, section_of, result) -> set[int]:
         found = [inline] if inline else []
     last_blocks = [p.blocks[-1] for p in doc.pages if p.blocks]
     document_end = last_blocks[-1] if last_blocks else None
-    acronyms = recommendations.defined_acronyms("\n".join(p.text for p in doc.pages))
     item_ids: set[int] = set()
     for sec in found:
         for rec in recommendations.extract(sec, document_end, acronyms):
