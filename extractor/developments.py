@@ -143,12 +143,17 @@ def rules() -> Rules:
 
 @lru_cache(maxsize=1)
 def _any_trigger() -> re.Pattern:
-    """One pattern for every trigger and anaphora: text it does not match holds no event."""
-    parts = []
-    for rule in rules().events:
-        parts.append(rule.triggers.pattern)
-        if rule.anaphora is not None:
-            parts.append(rule.anaphora.pattern)
+    """One pattern for every trigger: text it does not match holds no event, but for an
+    anaphora after a sentence that has one (:func:`_any_anaphora`). Kept apart, the two are
+    cheaper than one: an anchored anaphora ("^It was established") in the same alternation
+    made every search of a paragraph about 2.5 times slower."""
+    parts = dict.fromkeys(rule.triggers.pattern for rule in rules().events)
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.I)
+
+
+@lru_cache(maxsize=1)
+def _any_anaphora() -> re.Pattern:
+    parts = dict.fromkeys(r.anaphora.pattern for r in rules().events if r.anaphora is not None)
     return re.compile("|".join(f"(?:{p})" for p in parts), re.I)
 
 
@@ -488,7 +493,11 @@ def find(
     "The request was submitted ..." after a sentence about an extension); ``named``: the
     document's :func:`named_authorities`."""
     flat = text.replace("\n", " ")
-    if not _any_trigger().search(flat) and not _names_a_body(named, flat):
+    if not (
+        _any_trigger().search(flat)
+        or (previous and _any_anaphora().search(flat))
+        or _names_a_body(named, flat)
+    ):
         return []
     flat = _blank_asides(flat)
     triggers = _triggers(flat, previous.replace("\n", " "))

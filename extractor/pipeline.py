@@ -30,6 +30,7 @@ def warm_up() -> None:
     recommendations.pipeline()
     developments.rules()
     developments._any_trigger()
+    developments._any_anaphora()
     developments.pipeline()
     nlp._sentence_pipeline()
 
