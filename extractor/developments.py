@@ -68,6 +68,8 @@ class Rules:
     boundary: re.Pattern
     hypothetical: re.Pattern
     aside: re.Pattern
+    relative: re.Pattern
+    intention: re.Pattern
     events: list[EventRule]
     negation: re.Pattern
     plan: re.Pattern
@@ -75,6 +77,7 @@ class Rules:
     condition: re.Pattern
     attributive: re.Pattern
     skip_before: re.Pattern
+    target_before: re.Pattern
     skip_after: re.Pattern
     labels: list[tuple[re.Pattern, str, str]]
     inline_labels: list[tuple[re.Pattern, str, str]]
@@ -120,6 +123,8 @@ def rules() -> Rules:
         boundary=rx(data["boundary"]),
         hypothetical=rx(data["hypothetical"]),
         aside=rx(data["aside"]),
+        relative=rx(data["relative"]),
+        intention=rx(data["intention"]),
         events=events,
         negation=rx(data["negation"]),
         plan=rx(data["plan"]),
@@ -127,6 +132,7 @@ def rules() -> Rules:
         condition=rx(data["condition"]),
         attributive=rx(data["attributive"]),
         skip_before=rx(data["dates"]["skip_before"]),
+        target_before=rx(data["dates"]["target_before"]),
         skip_after=rx(data["dates"]["skip_after"]),
         labels=[(rx(x["label"]), x["event"], x["topic"]) for x in data["labels"]],
         inline_labels=[
@@ -224,7 +230,7 @@ def _blocked(text: str, gap: tuple[int, int], others: list[_Trigger], trigger: _
         return True
     if end <= trigger.start and r.detached.search(text[start:end]):
         return True  # "conducted in line with the standards": the verb did not act on them
-    clauses = [m.span() for m in _RELATIVE.finditer(text)]
+    clauses = _relative_clauses(text)
     if trigger.end <= start and any(
         a <= trigger.start and b <= end and trigger.end <= b for a, b in clauses
     ):
@@ -241,12 +247,11 @@ def _blocked(text: str, gap: tuple[int, int], others: list[_Trigger], trigger: _
     return False
 
 
-# a later intention says what the adopted thing is for, not that it is not adopted yet
-_INTENTION = re.compile(
-    r"(?:expected|planned|plans?|intend(?:s|ed)?|scheduled|due|meant)\s+to\b", re.I
-)
-# a relative clause set off by commas: what it names is not the subject of the verb after it
-_RELATIVE = re.compile(r",\s*(?:which|who)\b[^,;:.]{1,150},")
+@lru_cache(maxsize=256)
+def _relative_clauses(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentence's relative clauses (``relative`` in developments.yml), found once
+    per sentence rather than once per cue and trigger."""
+    return [m.span() for m in rules().relative.finditer(text)]
 
 
 # "... when they granted it a second extension": a past event, not a condition
@@ -263,10 +268,6 @@ def _past_when(text: str, before: str, cue_start: int) -> bool:
     return bool(_PAST_WHEN.search(before) and _PAST_VERB.match(text, cue_start))
 
 
-# "by (the end of)" before a year: a target, except after a negation, where it says as of when
-_AS_OF = re.compile(
-    rf"\bby(?:\s+the)?(?:\s+end\s+of)?\s*(?:\d{{1,2}}\s+)?(?:(?:{MONTH_PATTERN})\s+)?$", re.I
-)
 _SPACES = re.compile(r"\s{2,}")
 # capitalised words between a sentence's first word and its trigger: "Revised Western Sahara
 # Mine Action Standards ..." opens with an adjective, not a verb
@@ -329,7 +330,7 @@ def _stage(text: str, trigger: _Trigger, triggers: list[_Trigger]) -> tuple[str,
                     continue
                 if any(chosen[2] <= t.start < nxt[2] for t in triggers if t is not trigger):
                     break  # "... being drafted, and no national standards": another event's
-                if chosen[0] == "completed" and _INTENTION.match(text, nxt[1]):
+                if chosen[0] == "completed" and r.intention.match(text, nxt[1]):
                     break  # "approved in 2009, are intended to apply to ...": still approved
                 between = text[chosen[2] : nxt[1]]
                 # "began ... and was completed"; "begun in 2008, was finished in 2011"
@@ -410,8 +411,10 @@ def _dates(
         if any(s <= match.start() < e for s, e in taken):
             continue
         before = text[max(0, match.start() - 40) : match.start()]
-        if r.skip_before.search(before) and not (stage == "not_done" and _AS_OF.search(before)):
-            continue  # (but "had still not been set up by the end of 2021" is as of 2021)
+        if r.skip_before.search(before):
+            continue
+        if stage != "not_done" and r.target_before.search(before):
+            continue  # "to be adopted by the end of 2019"; but "not set up by the end of 2021"
         if r.skip_after.match(text, match.end(), match.end() + 40):
             continue
         year = int(match.group("year"))
@@ -493,15 +496,12 @@ def find(
     "The request was submitted ..." after a sentence about an extension); ``named``: the
     document's :func:`named_authorities`."""
     flat = text.replace("\n", " ")
-    if not (
-        _any_trigger().search(flat)
-        or (previous and _any_anaphora().search(flat))
-        or _names_a_body(named, flat)
-    ):
+    body = _names_a_body(named, flat)
+    if not (_any_trigger().search(flat) or (previous and _any_anaphora().search(flat)) or body):
         return []
     flat = _blank_asides(flat)
     triggers = _triggers(flat, previous.replace("\n", " "))
-    for match in named.finditer(flat) if _names_a_body(named, flat) else ():
+    for match in named.finditer(flat) if body else ():
         if not any(t.start < match.end() and match.start() < t.end for t in triggers):
             triggers.append(_Trigger(_named_rule(named), match.start(), match.end()))
     events: list[Event] = []
@@ -532,12 +532,9 @@ def find(
     return events
 
 
-_SET_UP = re.compile(r"establish|creat|set up|found|formed", re.I)
-
-
 def _names_a_body(named: re.Pattern | None, text: str) -> bool:
-    """A named body set up in ``text`` (the cheap check for a set-up verb first)."""
-    return bool(named and _SET_UP.search(text) and named.search(text))
+    """A named body set up in ``text`` (the cheap check, for the set-up words alone, first)."""
+    return bool(named and rules().named_authority["set_up"].search(text) and named.search(text))
 
 
 def _named_rule(named: re.Pattern) -> EventRule:
