@@ -29,7 +29,9 @@ _START = re.compile(
     r"^(?:performance(?:\s+(?:indicator|criterion))?(?:\s+score)?|"
     r"assessment of national programme performance\b.*|"
     r"program(?:me)? performance(?:\s*:.*)?|"
-    r"(?:score\s+)?criterion\b.*|performance (?:indicator|criterion)s?)$",
+    r"(?:score\s+)?criterion\b.*|performance (?:indicator|criterion)s?|"
+    # the header line with its rows run on after it: "PERFORMANCE INDICATOR 2016 2015 PROBLEM ..."
+    r"performance\s+(?:indicator|criterion)s?\s+(?:19|20)\d\d\b.*)$",
     re.I,
 )
 _HEADER_YEARS = re.compile(
@@ -37,9 +39,6 @@ _HEADER_YEARS = re.compile(
     r"|(?<=(?:19|20)\d\d)\s+\(?\s*((?:19|20)\d\d)\s*\)?(?=\s+[A-Z])",  # "INDICATOR 2016 2015"
     re.I,
 )
-# a table's header line with its rows run on after it: "PERFORMANCE INDICATOR 2016 2015 PROBLEM
-# UNDERSTOOD 5 5 ..."
-_HEADER_START = re.compile(r"^performance\s+(?:indicator|criterion)s?\s+(?:19|20)\d\d\b", re.I)
 _WEIGHT_CELL = re.compile(r"(?<=\|)\s*\d{1,3}\s*%\s*(?=\|)")
 _NO_SCORE = re.compile(r"^[–—-]$")  # an empty cell ("–" for a year with no score)
 _NOT_APPLICABLE = re.compile(
@@ -195,7 +194,7 @@ def extract(blocks: list[Block], report_year: int | None) -> list[Figure]:
 
 
 def _starts_table(text: str, previous: str) -> bool:
-    if _START.match(text.strip()) or _HEADER_START.match(text.strip()):
+    if _START.match(text.strip()):
         return True
     if _NOT_APPLICABLE.match(text) and (
         _norm(previous) == "performance" or text.lower().startswith("performance")
