@@ -374,25 +374,27 @@ def pipeline() -> Language:
 
 # -- topics ------------------------------------------------------------------------------------
 def rank_topics(
-    hits: list[nlp.TopicHit], purpose: int | None = None
+    hits: list[nlp.TopicHit],
+    purpose: int | None = None,
+    asides: list[tuple[int, int]] = (),
 ) -> tuple[list[str], dict[str, str]]:
     """Topics with the main ask first, and the rule that decided each. The main ask: the first
-    sentence before later ones, then the lower tier, specific before weak rules, then the
-    earlier position."""
+    sentence before later ones, then outside the ``asides`` (a setting clause before the ask,
+    a second ask joined to the first; treaty accession is the main ask wherever it is), then
+    the lower tier, specific before weak rules, then the earlier position."""
+
+    def rank(hit: nlp.TopicHit) -> tuple:
+        aside = hit.tier > 0 and any(a <= hit.start < b for a, b in asides)
+        return (hit.sentence > 0, aside, hit.tier, hit.weak, hit.start)
+
     best: dict[str, nlp.TopicHit] = {}
     for hit in hits:
-        key = (hit.sentence > 0, hit.tier, hit.weak, hit.start)
         current = best.get(hit.topic)
-        if current is None or key < (
-            current.sentence > 0,
-            current.tier,
-            current.weak,
-            current.start,
-        ):
+        if current is None or rank(hit) < rank(current):
             best[hit.topic] = hit
     if not best:
         return [OTHER], {OTHER: "default:no-topic-matched"}
-    ordered = sorted(best.values(), key=lambda h: (h.sentence > 0, h.tier, h.weak, h.start))
+    ordered = sorted(best.values(), key=rank)
     if purpose is not None:
         ordered = _purpose_first(ordered, hits, purpose)
     absorbed = set(nlp.topic_rules().get("absorbs", {}).get(ordered[0].topic, []))
@@ -405,6 +407,22 @@ def rank_topics(
 # evidence-based baseline"; "re-survey ... so that land with no evidence is cancelled"), the
 # purpose is the ask.
 _SURVEY_ENDS = ("survey_baseline", "land_release_method")
+# Where the main ask is not: a setting clause before it ("Before clearance assets are
+# committed to an area, survey should ..."), and a second ask joined to it ("... and should
+# develop an environmental policy").
+_SETTING = re.compile(r"^(?:Before|When|Where|While|Once|Until|After|As soon as|If)\b[^,;]{3,150},")
+_SECOND_ASK = re.compile(r"[,;]?\s+and\s+(?:also\s+)?(?:should|must|shall)\s+(?!be\b|have\b)\w+")
+
+
+def _asides(text: str) -> list[tuple[int, int]]:
+    spans = []
+    if found := _SETTING.match(text):
+        spans.append((0, found.end()))
+    if found := _SECOND_ASK.search(text):
+        spans.append((found.start(), len(text)))
+    return spans
+
+
 _PURPOSE = re.compile(
     r"\b(?:so that|so as to|in order to|"
     r"to (?:build|establish|determine|obtain|produce|arrive at|develop|achieve|get)|"
@@ -435,7 +453,9 @@ def analyse(text: str, acronyms: dict[str, str] | None = None) -> dict:
     finally:
         parser.acronyms = {}
     found = _PURPOSE.search(doc.text)
-    topics, topic_rules = rank_topics(doc._.topics, found.start() if found else None)
+    topics, topic_rules = rank_topics(
+        doc._.topics, found.start() if found else None, _asides(doc.text)
+    )
     ask = doc._.ask
     return {
         "actor": ask["actor"],

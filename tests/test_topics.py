@@ -234,3 +234,87 @@ def test_topic_matcher_is_a_spacy_component_writing_doc_extension():
 )
 def test_a_main_ask_takes_in_the_topics_of_its_own_setting(text, expected):
     assert topics(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a second ask joined by "and should" does not outrank the first by its tier
+        (
+            "The centre should finalise and adopt the national strategy and should develop an "
+            "environmental management policy for its operations.",
+            ["strategy", "environment"],
+        ),
+        # ... but joining a treaty is the main ask wherever it stands
+        (
+            "Testland should commit never to use cluster munitions again and should accede to "
+            "the CCM without delay.",
+            ["ccm_accession", "no_new_use"],
+        ),
+        # a setting clause before the ask is not the ask
+        (
+            "Before clearance assets are sent to a newly reported area, non-technical and "
+            "technical survey should be used to define its boundaries.",
+            ["land_release_method", "capacity_quality"],
+        ),
+    ],
+)
+def test_the_main_ask_is_the_first_ask_of_the_main_clause(text, expected):
+    assert topics(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,first,absent,present",
+    [
+        # "evidence-based" names the method when it qualifies survey or an approach ...
+        (
+            "The authority should follow the baseline with evidence-based re-survey of the "
+            "suspected areas.",
+            "survey_baseline",
+            None,
+            "land_release_method",
+        ),
+        (
+            "Operators should take an evidence-based approach to cancellation.",
+            "land_release_method",
+            None,
+            None,
+        ),
+        # ... not when it qualifies a request or an estimate
+        (
+            "Testland should submit a realistic, evidence-based request to extend its Article 5 "
+            "deadline.",
+            "deadline_extension",
+            "land_release_method",
+            None,
+        ),
+        (
+            "Testland should conduct survey to obtain an evidence-based estimate of the "
+            "contamination in the north.",
+            "survey_baseline",
+            "land_release_method",
+            None,
+        ),
+        # a law named by what it governs
+        (
+            "The parliament should adopt the law on humanitarian demining and mine action "
+            "without further delay.",
+            "national_authority",
+            None,
+            None,
+        ),
+        # the capacity kept for what is found after completion
+        (
+            "Testland should keep a permanent national capacity, funded from the state budget, "
+            "to respond to mined areas discovered later.",
+            "residual_risk",
+            None,
+            None,
+        ),
+    ],
+)
+def test_method_law_and_residual_capacity_rules(text, first, absent, present):
+    found = topics(text)
+    assert found[0] == first
+    assert absent is None or absent not in found
+    assert present is None or present in found
