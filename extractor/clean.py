@@ -49,6 +49,11 @@ _F_WORD = re.compile(r"\b[A-Za-z]*[fF][A-Za-z]*\b")  # damaged forms keep an "f"
 _LETTERS = re.compile(r"[A-Za-z]+")
 _SPLIT_HINT = re.compile(r"(?:ff|fi|fl|FF|FI|FL)[ \n]")
 _HYPHEN_BREAK = re.compile(r"(\w+)-[ \t]*\n[ \t]*(\w+)")
+# a line break joined with a space by the text extractor: "suspected haz- ardous area"; not
+# a hyphen left hanging before a conjunction ("sex- and age-disaggregated")
+_HYPHEN_SPACE = re.compile(
+    r"(?<![\w-])([A-Za-z]+)- (?!(?:and|or|nor|to|as|but|then)\b)([a-z]+)\b(?!-)"
+)
 _SPACE_BEFORE_PUNCT = re.compile(r"(?<=\w) +(?=[,;](?:\s|$))")
 
 
@@ -189,7 +194,8 @@ def running_heads() -> re.Pattern:
 
 
 def join_hyphenation(text: str) -> str:
-    """'clear-\nance' -> 'clearance'; 'non-\ntechnical', 'mine-\naffected' keep the hyphen."""
+    """'clear-\nance' and 'clear- ance' -> 'clearance'; 'non-\ntechnical', 'mine-\naffected'
+    keep the hyphen."""
     words = ligature_words()
     prefixes, compounds = hyphen_compounds()
 
@@ -203,7 +209,10 @@ def join_hyphenation(text: str) -> str:
             return f"{left}-{right}"
         return f"{left}{right}"
 
-    return _HYPHEN_BREAK.sub(join, text) if "-" in text else text
+    if "-" not in text:
+        return text
+    text = _HYPHEN_BREAK.sub(join, text)
+    return _HYPHEN_SPACE.sub(join, text) if "- " in text else text
 
 
 def strip_running_heads(text: str, heads: list[str] | None = None) -> str:

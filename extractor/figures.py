@@ -79,6 +79,8 @@ _DESTROYED_LABEL = re.compile(r"\b(?:destroyed|destruction|removed)\b", re.I)
 # words that compare a quantity with another of another year ("up from 2,804 in 2019")
 _COMPARISON = (
     r"(?:\b(?:up|down|rising|falling|increased?|decreased?|fell|rose)\s+from\b|"
+    r",\s+from\b(?!\s+(?:19|20)\d\d)|"  # "rose to 0.59km2, from 0.44km2 in 2017"
+    r"\b(?:double|twice|triple|three times|half)\b|"
     r"\bcompared\s+(?:with|to)\b|\b(?:against|versus|vs\.?)|"
     r"\b(?:similar|comparable|close)\s+to\b|\b(?:more|less|fewer|higher|lower)\s+than\s+(?:in|the)\b)"
 )
@@ -102,8 +104,13 @@ _COMPARED = re.compile(
     re.I,
 )
 _YEAR_BEFORE = re.compile(
-    r"^\S*\s+(?:[^.;,()\d]{0,40}?\s)?(?:(?:a|one) year earlier|the (?:previous|preceding) year|"
+    r"^[^\s;]*\s+(?:[^.;,()\d]{0,40}?\s)?(?:(?:a|one) year earlier|the (?:previous|preceding) year|"
     r"the year before|(?:a|one) year before|twelve months (?:before|earlier))\b",
+    re.I,
+)
+_YEAR_BEFORE_LEAD = re.compile(
+    r"\s*(?:(?:a|one) year (?:earlier|before)|(?:in )?the (?:previous|preceding) year|"
+    r"the year before)\s*,",
     re.I,
 )
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10}
@@ -343,11 +350,17 @@ def year_for(
     if not usable:
         if span and default and not starts:
             flags.append(f"year_from:{default - _NUMBER_WORDS.get(span.group(1).lower(), 1) + 1}")
+        if default and not starts and _YEAR_BEFORE.match(sentence[pos:]):
+            return default - 1, flags  # "the 96 destroyed the year before", of the year in view
         return default, flags
     clause = _clause_of(sentence, pos)
     same = [p for p in usable if clause[0] <= p.start < clause[1]] or usable
     best = min(same, key=lambda p: abs(p.start - pos))
     year = best.year
+    if not any(clause[0] <= p.start < clause[1] for p in usable) and _YEAR_BEFORE_LEAD.match(
+        sentence, clause[0], pos
+    ):
+        return year - 1, flags  # "...in 2017; a year earlier, 23 submunitions were destroyed"
     if _YEAR_BEFORE.match(sentence[pos:]) and not any(p.start > pos for p in same):
         return year - 1, flags  # "742km2 a year earlier": the year before the one stated
     if best.lead == "early" and metric in _STOCKS:

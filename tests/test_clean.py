@@ -138,3 +138,21 @@ def test_odd_spaces_and_ligature_characters():
     assert clean.clean_text("1,200\u00a0m2 e\ufb03cient") == "1,200 m2 efficient"
     assert clean.clean_text("areas ,mines") == "areas ,mines"
     assert clean.clean_text("areas , mines") == "areas, mines"
+
+
+@pytest.mark.parametrize(
+    "raw,mended",
+    [
+        # a line break the text extractor joined with a space
+        ("was suspected haz- ardous area", "was suspected hazardous area"),
+        (
+            "non- technical survey and mine- affected land",
+            "non-technical survey and mine-affected land",
+        ),
+        # a hyphen left hanging before a conjunction, and numbers, stay
+        ("sex- and age-disaggregated data", "sex- and age-disaggregated data"),
+        ("in 2018- 2019", "in 2018- 2019"),
+    ],
+)
+def test_a_hyphenated_break_joined_with_a_space_is_mended(raw, mended):
+    assert clean.join_hyphenation(raw) == mended

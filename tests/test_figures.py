@@ -889,3 +889,60 @@ def test_rows_under_an_items_destroyed_column():
 )
 def test_zeros_by_verb_and_areas_in_other_orders(sentence, expected):
     assert read(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        # an amount told by how it changed, and the one it changed from
+        (
+            "Clearance of cluster munition-contaminated land rose to 0.59km2 in 2018, from "
+            "0.44km2 in 2017.",
+            [("area_cleared", 0.59, 2018, None), ("area_cleared", 0.44, 2017, None)],
+        ),
+        # a count compared without its noun, "the year before" the year in view
+        (
+            "Some 212 improvised anti-personnel mines were destroyed, more than double the 96 "
+            "destroyed the year before.",
+            [
+                ("ap_mines_destroyed", 212.0, DEFAULT_YEAR, "approximately"),
+                ("ap_mines_destroyed", 96.0, DEFAULT_YEAR - 1, None),
+            ],
+        ),
+        # a clause that opens with "a year earlier" is about the year before the sentence's
+        (
+            "Operators cleared 64,200m2 in 2017, destroying 45 submunitions; a year earlier, 23 "
+            "submunitions had been found and destroyed.",
+            [
+                ("area_cleared", 0.0642, 2017, None),
+                ("submunitions_destroyed", 45.0, 2017, None),
+                ("submunitions_destroyed", 23.0, 2016, None),
+            ],
+        ),
+        # ... and "the previous year" after a semicolon is not the quantity before it
+        (
+            "In 2017 operators cleared 2km2; the previous year, they had cleared 1.5km2.",
+            [("area_cleared", 2.0, 2017, None), ("area_cleared", 1.5, 2016, None)],
+        ),
+        # part of a stock confirmed as mined; an area newly confirmed is no stock
+        (
+            "Remaining contamination at the end of 2016 was 0.35km2, including 0.12km2 "
+            "confirmed as mined.",
+            [
+                ("contaminated_area", 0.35, 2016, None),
+                ("confirmed_hazardous_area", 0.12, 2016, None),
+            ],
+        ),
+        ("In 2016, 6km2 of area was confirmed as mined by survey.", []),
+        (
+            "A further 21,500m2 was reduced by technical survey in 2016, whereas nothing at all "
+            "was cancelled through non-technical survey.",
+            [("area_reduced", 0.0215, 2016, None), ("area_cancelled", 0.0, 2016, None)],
+        ),
+        # a zero in one district is not the country's
+        ("No clearance took place in Kasese district in 2007.", []),
+        ("No clearance took place in 2007.", [("area_cleared", 0.0, 2007, None)]),
+    ],
+)
+def test_changes_comparisons_and_parts_of_a_stock(sentence, expected):
+    assert read(sentence) == expected
