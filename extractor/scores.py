@@ -45,11 +45,12 @@ _NOT_APPLICABLE = re.compile(
     r"^(?:performance(?: score)?\s*:\s*)?(?:not applicable|n/a)\.?$", re.I
 )  # "Not Applicable" under "Performance", or "PERFORMANCE: NOT APPLICABLE" on one line
 _SCRAMBLED = re.compile(
-    rf"(?<![\w(])(?P<label>[A-Z][A-Z'’&/:-]+(?:\s+[A-Z&][A-Z'’&/:-]*){{0,6}})\s+"
+    rf"(?<![\w(])(?P<label>[A-Z][A-Z'’&/:-]+(?:\s+[A-Z&][A-Z'’&/:-]*){{0,6}}|"
+    r"(?:Average|Overall|Performance) [Ss]core:?)\s+"  # "Average Score 7.2" ends a table
     rf"(?P<s1>{_SCORE})(?:\s+(?P<s2>{_SCORE})|\s+[–—-](?=\s))?"
     # then the commentary, or the next row's label and score ("TIMELY CLEARANCE 6 LAND
     # RELEASE SYSTEM IN PLACE 7"), or the end
-    r"(?=\s+[A-Z(][a-z]|\s+[A-Z]{2,}\w*,?\s+[a-z]|"
+    r"(?=\s+[A-Z(][a-z]|\s+[AI]\s+[a-z]|\s+[A-Z]{2,}\w*,?\s+[a-z]|"
     rf"\s+[A-Z][A-Z'’&/:-]+(?:\s+[A-Z&][A-Z'’&/:-]*){{0,6}}\s+{_SCORE}(?!\S)|\s*$)"
 )
 # a score inside what reads as one row's label: "IMPROVING PERFORMANCE 6 PERFORMANCE SCORE"

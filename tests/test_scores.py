@@ -439,3 +439,24 @@ def test_a_two_year_table_flattened_after_its_header_line():
         ("overall", 5.6, 2016),
         ("overall", 5.3, 2015),
     ]
+
+
+def test_commentary_opening_with_a_one_letter_word_and_an_average_score_row():
+    text = (
+        "ASSESSMENT OF NATIONAL PROGRAMME PERFORMANCE\n"
+        "Criterion Score (2020) Score (2019) Performance Commentary UNDERSTANDING OF AP 4 4 "
+        "No baseline exists yet. (20% of overall score) INFORMATION MANAGEMENT 4 5 A new "
+        "database was installed; data & REPORTING are incomplete. (10% of overall score) "
+        "PLANNING AND TASKING 6 4 Tasking is reactive. (10% of overall score) "
+        "Average Score 4.6 4.4 Overall Programme Performance: POOR\n"
+    )
+    assert read(text, 2021) == [
+        ("understanding_of_contamination", 4.0, 2020),
+        ("understanding_of_contamination", 4.0, 2019),
+        ("information_management", 4.0, 2020),
+        ("information_management", 5.0, 2019),
+        ("planning_and_tasking", 6.0, 2020),
+        ("planning_and_tasking", 4.0, 2019),
+        ("overall", 4.6, 2020),
+        ("overall", 4.4, 2019),
+    ]
