@@ -108,3 +108,29 @@ def find_in_text(text: str, limit: int = 400, clear_lead: bool = False) -> Count
     if clear_lead and len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
         return None
     return ranked[0][2]
+
+
+_LEAD = re.compile(
+    r"^(?:(?:in|like|unlike|by contrast|meanwhile|similarly|elsewhere)\s*,?\s+)?"
+    r"(?:(?:the\s+)?neighbou?ring\s+)?",
+    re.I,
+)
+
+_NAME_WORDS = re.compile(r"[A-Z][\w\u2019'-]*(?:\s+(?:of|the|and|[A-Z][\w\u2019'-]*)){0,6}")
+
+
+def subject_country(sentence: str) -> Country | None:
+    """The country a sentence opens with as its subject ("Neighbouring Georgia, for its part,
+    adopted ...", "Malawi, which ..."), if it names one in its first words."""
+    rest = sentence[_LEAD.match(sentence).end() :]
+    words = _NAME_WORDS.match(rest)
+    if not words:
+        return None
+    names = [w.removesuffix("'s").removesuffix("\u2019s") for w in words.group(0).split()]
+    for size in range(len(names), 0, -1):
+        if size == 1 and names[0].isupper():
+            continue  # an acronym ("DMA's standard"), not a country code
+        found = lookup(" ".join(names[:size]))
+        if found is not None:
+            return found
+    return None

@@ -21,7 +21,7 @@ from importlib import resources
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import nlp
+from . import countries, nlp
 from .dates import MONTH_PATTERN, fronted_year, month_number
 from .model import Block, Development, LoadedDocument
 from .recommendations import defined_acronyms
@@ -613,8 +613,8 @@ def _labelled(event: str, topic: str, value: Block, report_year: int | None) -> 
         stage = "not_done"
     dates = _dates(text, stage, report_year) if stage != "not_done" else []
     year, month = (dates[-1][2], dates[-1][3]) if dates else (None, None)
-    if year is None and stage == "in_progress" and report_year:
-        year = report_year - 1  # work under way, undated: the year the edition reports on
+    if year is None and stage != "completed" and report_year:
+        year = report_year - 1  # work under way or not done, undated: the year reported on
     return Development(
         event=event,
         topic=topic,
@@ -636,12 +636,15 @@ def extract(
     skip: set[int] | None = None,
     report_year: int | None = None,
     acronyms: dict[str, str] | None = None,
+    country: str | None = None,
 ) -> list[Development]:
     """Developments of a document, in text order, each (event, stage, year) once.
 
     ``section_of`` maps ``id(block)`` to its (section name, heading); ``skip`` holds the ids
     of blocks never read (recommendation items); ``acronyms``: the document's
-    ``defined_acronyms`` if the caller has read them."""
+    ``defined_acronyms`` if the caller has read them; ``country``: the code of the country
+    the document is about (a sentence whose subject is another country tells no event of
+    it: "Neighbouring Georgia, for its part, adopted a strategy in 2019")."""
     r = rules()
     skip = skip or set()
     default_year = report_year - 1 if report_year else None
@@ -679,6 +682,8 @@ def extract(
                 continue  # no event can start here: spare the pipeline run
             for s_start, s_end, event in pipeline()(text)._.events:
                 sentence = text[s_start:s_end].strip()
+                if country and _about_another_country(sentence, country):
+                    continue
                 lead = text[s_start:s_end].find(sentence)
                 year = event.year
                 if year is None:  # "In May 2012, IND said ... it would ask ..."
@@ -710,6 +715,11 @@ def extract(
     return _once(
         [d for i, d in enumerate(out) if i not in implied or (d.event, d.stage) not in dated]
     )
+
+
+def _about_another_country(sentence: str, country: str) -> bool:
+    subject = countries.subject_country(sentence)
+    return subject is not None and subject.code != country
 
 
 def _paragraph_year(found: list[Development], page: int, start: int) -> int | None:

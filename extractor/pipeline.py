@@ -76,7 +76,7 @@ def extract_document(
     item_ids = _read_recommendations(doc, sections, section_of, result, acronyms)
     result.figures = figures.extract(doc, section_of, meta.report_year)
     result.developments = developments.extract(
-        doc, section_of, item_ids, meta.report_year, acronyms
+        doc, section_of, item_ids, meta.report_year, acronyms, meta.country_code
     )
     return result
 
