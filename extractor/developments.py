@@ -39,8 +39,11 @@ _BETWEEN = re.compile(
 )
 _PERIOD = re.compile(r"\b(?:19|20)\d\d\s*[\u2013\u2014/-]\s*(?:19|20)?\d\d\b")
 _MONTH_ONLY = re.compile(rf"\b(?:in|since|from)\s+(?P<month>{MONTH_PATTERN})\b(?!\s+\d)", re.I)
+_WHEN_AFTER = re.compile(r"\s*,?\s*when\b")
 _COORDINATED = re.compile(
-    r"^\s*(?:[\d\u2013-]+\s*)?,?\s*(?:and|or|nor)\s+(?:(?:a|an|the|its|their)\s+)?(?:[\w'-]+\s+){0,4}$",
+    # "launched X and a Y"; "acceded to X in January 2015 and to Y in December 2017"
+    r"^\s*(?:[\d\u2013-]+\s*)?(?:(?:in|on)\s+(?:\d{1,2}\s+)?(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d\s*)?"
+    r",?\s*(?:and|or|nor)\s+(?:to\s+)?(?:(?:a|an|the|its|their)\s+)?(?:[\w'-]+\s+){0,4}$",
     re.I,
 )
 
@@ -411,8 +414,8 @@ def _dates(
         if any(s <= match.start() < e for s, e in taken):
             continue
         before = text[max(0, match.start() - 40) : match.start()]
-        if r.skip_before.search(before):
-            continue
+        if r.skip_before.search(before) and not _WHEN_AFTER.match(text, match.end()):
+            continue  # "since 2014" dates nothing; "since 2014, when UNDP handed over" does
         if stage != "not_done" and r.target_before.search(before):
             continue  # "to be adopted by the end of 2019"; but "not set up by the end of 2021"
         if r.skip_after.match(text, match.end(), match.end() + 40):

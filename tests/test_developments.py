@@ -1235,3 +1235,29 @@ def test_an_event_of_another_country_is_not_this_ones():
 def test_the_country_a_sentence_opens_with(sentence, code):
     found = countries.subject_country(sentence)
     assert (found.code if found else None) == code
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        # one verb, two treaties, each with its own date
+        (
+            "Palestine acceded to the Convention on Cluster Munitions in January 2015 and to the "
+            "Mine Ban Treaty in December 2017.",
+            [("ccm_accession", "completed", 2015), ("apmbc_accession", "completed", 2017)],
+        ),
+        # a handover told with its object between "handed" and "over"
+        (
+            "In September 2022, UNMAS handed the IMSMA database for the area over to SMACO.",
+            [("national_handover", "completed", 2022)],
+        ),
+        # "since 2014" dates nothing, but "since 2014, when ..." dates what the clause tells
+        (
+            "The programme has been run by the government since 2014, when UNDP handed "
+            "management over to national control.",
+            [("national_handover", "completed", 2014)],
+        ),
+    ],
+)
+def test_coordinated_treaties_split_handovers_and_when_clauses(sentence, expected):
+    assert events(sentence) == expected
