@@ -188,13 +188,16 @@ class _Trigger:
     anaphoric: bool = False
 
 
-def _triggers(text: str, previous: str) -> list[_Trigger]:
+def _triggers(text: str, previous: str, spelled: Spelled = None) -> list[_Trigger]:
     """Every event trigger in the text; a span taken by an earlier (more specific) event of
-    another topic is not reused ("Resource Mobilisation Strategy" is not a strategy)."""
+    another topic is not reused ("Resource Mobilisation Strategy" is not a strategy).
+    ``spelled``: the document's acronyms of triggers (:func:`spelled_triggers`)."""
     claimed: list[tuple[int, int, str]] = []
     found = []
-    for rule in rules().events:
+    for index, rule in enumerate(rules().events):
         matches = [(m, False) for m in rule.triggers.finditer(text)]
+        if spelled and index in spelled[1]:
+            matches += [(m, False) for m in spelled[1][index].finditer(text)]
         if rule.anaphora and rule.triggers.search(previous):
             matches += [(m, True) for m in rule.anaphora.finditer(text)]
         for match, anaphoric in matches:
@@ -492,18 +495,53 @@ def _named_pattern(acronyms: str) -> re.Pattern:
     return re.compile(rf"(?-i:\b(?:{acronyms})\b){set_up}", re.I)
 
 
+# a document's acronyms of event triggers: (any of them, {index of the event rule: its acronyms})
+Spelled = tuple[re.Pattern, dict[int, re.Pattern]] | None
+
+
+def spelled_triggers(defined: dict[str, str]) -> Spelled:
+    """The acronyms a document defines for what an event rule's trigger names: "Kosovo Mine
+    Action Standards (KMAS)" makes "KMAS" a trigger of standards. Bodies named by acronym
+    are :func:`named_authorities`' (only their setting up is an event)."""
+    by_rule: dict[int, list[str]] = {}
+    for words, acronym in defined.items():
+        if len(acronym) < 3 or not acronym.isupper():
+            continue
+        for index, rule in enumerate(rules().events):
+            if rule.event != "authority_established" and rule.triggers.search(words):
+                by_rule.setdefault(index, []).append(acronym)
+    if not by_rule:
+        return None
+    every = sorted({a for acronyms in by_rule.values() for a in acronyms})
+    return _acronyms(tuple(every)), {i: _acronyms(tuple(sorted(a))) for i, a in by_rule.items()}
+
+
+@lru_cache(maxsize=256)
+def _acronyms(acronyms: tuple[str, ...]) -> re.Pattern:
+    return re.compile(rf"\b(?:{'|'.join(map(re.escape, acronyms))})\b")
+
+
 def find(
-    text: str, previous: str = "", report_year: int | None = None, named: re.Pattern | None = None
+    text: str,
+    previous: str = "",
+    report_year: int | None = None,
+    named: re.Pattern | None = None,
+    spelled: Spelled = None,
 ) -> list[Event]:
     """The events of one sentence; ``previous`` is the sentence before it in the paragraph (for
     "The request was submitted ..." after a sentence about an extension); ``named``: the
-    document's :func:`named_authorities`."""
+    document's :func:`named_authorities`; ``spelled``: its :func:`spelled_triggers`."""
     flat = text.replace("\n", " ")
     body = _names_a_body(named, flat)
-    if not (_any_trigger().search(flat) or (previous and _any_anaphora().search(flat)) or body):
+    if not (
+        _any_trigger().search(flat)
+        or (previous and _any_anaphora().search(flat))
+        or body
+        or (spelled and spelled[0].search(flat))
+    ):
         return []
     flat = _blank_asides(flat)
-    triggers = _triggers(flat, previous.replace("\n", " "))
+    triggers = _triggers(flat, previous.replace("\n", " "), spelled)
     for match in named.finditer(flat) if body else ():
         if not any(t.start < match.end() and match.start() < t.end for t in triggers):
             triggers.append(_Trigger(_named_rule(named), match.start(), match.end()))
@@ -552,12 +590,13 @@ class DevelopmentFinder:
     def __init__(self) -> None:
         self.report_year: int | None = None
         self.named: re.Pattern | None = None  # the document's named_authorities()
+        self.spelled: Spelled = None  # the document's spelled_triggers()
 
     def __call__(self, doc: Doc) -> Doc:
         out = []
         previous = ""
         for sent in doc.sents:
-            for event in find(sent.text, previous, self.report_year, self.named):
+            for event in find(sent.text, previous, self.report_year, self.named, self.spelled):
                 out.append((sent.start_char, sent.end_char, event))
             previous = sent.text
         doc._.events = out
@@ -653,7 +692,10 @@ def extract(
     default_year = report_year - 1 if report_year else None
     finder = pipeline().get_pipe("development_finder")
     finder.report_year = report_year
-    finder.named = named_authorities("\n".join(page.text for page in doc.pages), acronyms)
+    text = "\n".join(page.text for page in doc.pages)
+    acronyms = defined_acronyms(text) if acronyms is None else acronyms
+    finder.named = named_authorities(text, acronyms)
+    finder.spelled = spelled_triggers(acronyms)
     out: list[Development] = []
     implied: set[int] = set()  # id() of developments whose year is the edition's default
     for page in doc.pages:
@@ -681,7 +723,11 @@ def extract(
         for block in readable:
             start, end = block.start, block.end
             text = page.text[start:end]
-            if not _any_trigger().search(text) and not _names_a_body(finder.named, text):
+            if (
+                not _any_trigger().search(text)
+                and not _names_a_body(finder.named, text)
+                and not (finder.spelled and finder.spelled[0].search(text))
+            ):
                 continue  # no event can start here: spare the pipeline run
             for s_start, s_end, event in pipeline()(text)._.events:
                 sentence = text[s_start:s_end].strip()
@@ -711,7 +757,7 @@ def extract(
                         rule=event.rule,
                     )
                 )
-    finder.report_year, finder.named = None, None
+    finder.report_year, finder.named, finder.spelled = None, None, None
     dated = {(d.event, d.stage) for i, d in enumerate(out) if i not in implied}
     # an event stated twice, once with its date ("(EXTENSION ... REQUESTED)" in a heading,
     # "In March 2020, Chile submitted a request"), is one event, of that date

@@ -1261,3 +1261,21 @@ def test_the_country_a_sentence_opens_with(sentence, code):
 )
 def test_coordinated_treaties_split_handovers_and_when_clauses(sentence, expected):
     assert events(sentence) == expected
+
+
+def test_an_instrument_named_by_the_acronym_the_document_gave_it():
+    result = extract(
+        "Kosovo",
+        "Mine Action",
+        "Last updated: 10 November 2019",
+        "The Kosovo Mine Action Standards (KMAS) were first issued in 2012. A revision of the "
+        "KMAS began in 2019 and is expected to be finalised in 2020.",
+    )
+    found = [(d.event, d.stage, d.year) for d in result.developments]
+    assert found == [
+        ("standards_adopted", "completed", 2012),
+        ("standards_adopted", "in_progress", 2019),
+    ]
+    # the acronym of a body is not an instrument: only its setting up is an event
+    spelled = developments.spelled_triggers({"lebanon mine action centre": "LMAC"})
+    assert spelled is None
