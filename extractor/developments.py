@@ -293,7 +293,7 @@ def _blank_asides(text: str) -> str:
     return r.aside.sub(lambda m: " " * len(m.group()), text)
 
 
-_MAIN_VERB = re.compile(r"[^;.]{0,40},\s*(?:was|were|has been|had been|is|are)\s+(?:\w+ly\s+)?")
+_MAIN_VERB = re.compile(r"[^;.]{0,90},\s*(?:was|were|has been|had been|is|are)\s+(?:\w+ly\s+)?")
 
 
 def _stage(text: str, trigger: _Trigger, triggers: list[_Trigger]) -> tuple[str, int, int] | None:

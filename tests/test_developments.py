@@ -1279,3 +1279,28 @@ def test_an_instrument_named_by_the_acronym_the_document_gave_it():
     # the acronym of a body is not an instrument: only its setting up is an event
     spelled = developments.spelled_triggers({"lebanon mine action centre": "LMAC"})
     assert spelled is None
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        # the main verb after a long participial aside; the GICHD is no national body
+        (
+            "Revised national mine action standards, drawn up with the help of the Geneva "
+            "International Centre for Humanitarian Demining (GICHD), were issued in 2015.",
+            [("standards_adopted", "completed", 2015)],
+        ),
+        ("The draft law is awaiting a vote in parliament.", [("law_adopted", "in_progress", None)]),
+        (
+            "In March 2021, UNMAS transferred management of the IMSMA database for the West "
+            "Bank to PMAC.",
+            [("national_handover", "completed", 2021)],
+        ),
+        (
+            "In 2020, the Netherlands became a new donor to the centre's survey work.",
+            [("funding_secured", "completed", 2020)],
+        ),
+    ],
+)
+def test_main_verbs_after_asides_votes_transfers_and_new_donors(sentence, expected):
+    assert events(sentence) == expected
