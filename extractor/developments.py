@@ -442,7 +442,10 @@ def _date_of(text: str, event: Event, report_year: int | None) -> tuple[int | No
             continue
         attributive = end <= event.trigger[0] and not text[end : event.trigger[0]].strip()
         aside = (
-            event.trigger[1] <= start and end <= event.cue[0] and "," in text[end : event.cue[0]]
+            event.trigger[1] <= start
+            and end <= event.cue[0]
+            and "," in text[end : event.cue[0]]
+            and not _WHEN_AFTER.match(text, end)  # "since November 2005, when it signed"
         )
         if aside:
             continue  # "a committee, provided for by decree in 2017, has not been set up"; "a

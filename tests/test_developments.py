@@ -1257,6 +1257,11 @@ def test_the_country_a_sentence_opens_with(sentence, code):
             "management over to national control.",
             [("national_handover", "completed", 2014)],
         ),
+        (
+            "The armed group has been committed not to use anti-personnel mines since November "
+            "2005, when it signed Geneva Call's Deed of Commitment.",
+            [("ban_commitment", "completed", 2005)],
+        ),
     ],
 )
 def test_coordinated_treaties_split_handovers_and_when_clauses(sentence, expected):
