@@ -607,12 +607,44 @@ def extract(
         elif len(block.text) >= 160:
             label, column = "", False
         destroyed = column or bool(_DESTROYED_LABEL.search(label))
-        figures += from_block(block, default_year, name, heading, destroyed)
+        found = _under_label(block, label, default_year, name, heading) if label else []
+        figures += found or from_block(block, default_year, name, heading, destroyed)
     if report_year:  # a year after the edition is a plan or a target, not a figure
         figures = [f for f in figures if f.year is None or f.year <= report_year]
     figures = dedupe(figures)
     check_table_totals(blocks, figures)
     return figures
+
+
+# a value line alone: "6.29km²", "3,410", "71.2km² (CHA and SHA)"
+_VALUE_LINE = re.compile(
+    r"^\s*(?:about |approximately |some |over |almost |nearly )?[\d.,]+\s*[^\s\d(]{0,12}\s*"
+    r"(?:\([^()]{1,40}\))?\s*$"
+)
+
+
+def _under_label(
+    block: Block, label: str, default_year: int | None, name: str | None, heading: str
+) -> list[Figure]:
+    """A value line read with the label line above it ("Cleared" / "6.29km²"; "Antipersonnel
+    mines destroyed" / "3,410"), as "label: value". The figure keeps the value line as its
+    sentence and points at its number in the page."""
+    value = block.text.strip()
+    if not _VALUE_LINE.match(value):
+        return []
+    lead = block.text.find(value)
+    prefix = f"{label.strip()}: "
+    found = from_sentence(
+        prefix + value,
+        block.page,
+        block.start + lead - len(prefix),
+        section_year_of(heading) or default_year,
+        name,
+        heading,
+    )
+    for fig in found:
+        fig.sentence = value
+    return found
 
 
 def table_totals(blocks: list[Block]) -> list[float]:

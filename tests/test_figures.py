@@ -946,3 +946,40 @@ def test_zeros_by_verb_and_areas_in_other_orders(sentence, expected):
 )
 def test_changes_comparisons_and_parts_of_a_stock(sentence, expected):
     assert read(sentence) == expected
+
+
+def test_a_table_flattened_one_cell_per_line_label_then_value():
+    """The Monitor's impact tables: a label line, then its value line alone."""
+    from extractor.pipeline import extract_bytes
+
+    lines = [
+        "Testland",
+        "Reported contamination",
+        "71.2km² (CHA and SHA)",
+        "Land release (2021)",
+        "Cleared",
+        "6.29km²",
+        "Reduced",
+        "0.84km²",
+        "Cancelled",
+        "3.11km²",
+        "Antipersonnel mines destroyed",
+        "3,410",
+    ]
+    result = extract_bytes("\n\n".join(lines).encode(), "text/plain", year=2022)
+    found = [(f.metric, f.value, f.year, f.sentence) for f in result.figures]
+    assert found == [
+        ("contaminated_area", 71.2, 2021, "71.2km² (CHA and SHA)"),
+        ("area_cleared", 6.29, 2021, "6.29km²"),
+        ("area_reduced", 0.84, 2021, "0.84km²"),
+        ("area_cancelled", 3.11, 2021, "3.11km²"),
+        ("ap_mines_destroyed", 3410.0, 2021, "3,410"),
+    ]
+    page = result.pages_text[0]
+    assert [page[f.start : f.end] for f in result.figures] == [
+        "71.2km²",
+        "6.29km²",
+        "0.84km²",
+        "3.11km²",
+        "3,410",
+    ]
