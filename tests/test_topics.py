@@ -311,6 +311,29 @@ def test_the_main_ask_is_the_first_ask_of_the_main_clause(text, expected):
             None,
             None,
         ),
+        # survey of the areas a kind of contamination is in: the baseline
+        (
+            "The centre should widen survey of areas contaminated by improvised mines in the "
+            "south.",
+            "survey_baseline",
+            None,
+            None,
+        ),
+        # paid for from public budgets: funding
+        (
+            "The authorities should increase the share of mine action paid for from public "
+            "budgets.",
+            "funding",
+            None,
+            None,
+        ),
+        # a method named only to be kept apart from is not asked for
+        (
+            "The centre should record CMR clearance separately from other battle area clearance.",
+            "data_management",
+            "land_release_method",
+            None,
+        ),
     ],
 )
 def test_method_law_and_residual_capacity_rules(text, first, absent, present):
