@@ -1309,3 +1309,35 @@ def test_an_instrument_named_by_the_acronym_the_document_gave_it():
 )
 def test_main_verbs_after_asides_votes_transfers_and_new_donors(sentence, expected):
     assert events(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        (
+            "The commission told Mine Action Review it expected to ask States Parties for a "
+            "further extension.",
+            [("extension_requested", "in_progress", None)],
+        ),
+        (
+            "The law on mine action adopted in December 2018 took effect in 2019.",
+            [("law_adopted", "completed", 2018)],
+        ),
+        (
+            "The draft demining law was still before the Council of Ministers at the end of 2020.",
+            [("law_adopted", "in_progress", 2020)],
+        ),
+        (
+            "In November 2018, the authority said that accession to the Convention on Cluster "
+            "Munitions was before the Council of Ministers for consideration.",
+            [("ccm_accession", "in_progress", 2018)],
+        ),
+        (
+            "The Government's Mine Action Programme for 2020-2026, adopted in 2020, sets out the "
+            "path to completion.",
+            [("strategy_adopted", "completed", 2020)],
+        ),
+    ],
+)
+def test_requests_laws_and_plans_told_in_other_words(sentence, expected):
+    assert events(sentence) == expected
