@@ -934,6 +934,11 @@ def test_zeros_by_verb_and_areas_in_other_orders(sentence, expected):
             ],
         ),
         ("In 2016, 6km2 of area was confirmed as mined by survey.", []),
+        # in apposition
+        (
+            "The figure for remaining contamination, some 95km2, still rests on estimates.",
+            [("contaminated_area", 95.0, DEFAULT_YEAR, "approximately")],
+        ),
         (
             "A further 21,500m2 was reduced by technical survey in 2016, whereas nothing at all "
             "was cancelled through non-technical survey.",
