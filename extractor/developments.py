@@ -695,9 +695,9 @@ def extract(
     default_year = report_year - 1 if report_year else None
     finder = pipeline().get_pipe("development_finder")
     finder.report_year = report_year
-    text = "\n".join(page.text for page in doc.pages)
-    acronyms = defined_acronyms(text) if acronyms is None else acronyms
-    finder.named = named_authorities(text, acronyms)
+    whole = "\n".join(page.text for page in doc.pages)
+    acronyms = defined_acronyms(whole) if acronyms is None else acronyms
+    finder.named = named_authorities(whole, acronyms)
     finder.spelled = spelled_triggers(acronyms)
     out: list[Development] = []
     implied: set[int] = set()  # id() of developments whose year is the edition's default

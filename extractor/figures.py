@@ -80,7 +80,7 @@ _DESTROYED_LABEL = re.compile(r"\b(?:destroyed|destruction|removed)\b", re.I)
 _COMPARISON = (
     r"(?:\b(?:up|down|rising|falling|increased?|decreased?|fell|rose)\s+from\b|"
     r",\s+from\b(?!\s+(?:19|20)\d\d)|"  # "rose to 0.59km2, from 0.44km2 in 2017"
-    r"\b(?:double|twice|triple|three times|half)\b|"
+    r"\b(?:double|twice|triple|three times)\b|"  # "more than double the 96 destroyed ..."
     r"\bcompared\s+(?:with|to)\b|\b(?:against|versus|vs\.?)|"
     r"\b(?:similar|comparable|close)\s+to\b|\b(?:more|less|fewer|higher|lower)\s+than\s+(?:in|the)\b)"
 )

@@ -14,6 +14,7 @@ and keeps the rule behind each topic.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -376,7 +377,7 @@ def pipeline() -> Language:
 def rank_topics(
     hits: list[nlp.TopicHit],
     purpose: int | None = None,
-    asides: list[tuple[int, int]] = (),
+    asides: Sequence[tuple[int, int]] = (),
 ) -> tuple[list[str], dict[str, str]]:
     """Topics with the main ask first, and the rule that decided each. The main ask: the first
     sentence before later ones, then outside the ``asides`` (a setting clause before the ask,
