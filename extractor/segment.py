@@ -59,7 +59,7 @@ _MONITOR_ARCHIVE = re.compile(
     re.I,
 )
 _IN_YEAR = re.compile(
-    r"\b(?:in|during|throughout|(?:at|as of|as at) (?:the )?end(?: of)?|end[- ]of|"
+    r"\b(?:in|during|through|throughout|(?:at|as of|as at) (?:the )?end(?: of)?|end[- ]of|"
     r"(?:quarter|half|part|course|months?|weeks?) of)\s+"
     r"((?:19|20)\d\d)\b(?!\s*[–-]\s*\d)",
     re.I,
@@ -69,11 +69,11 @@ _DESTROYED = re.compile(
     r"\d[\d,]*\s+(?:[\w-]+\s+){0,3}(?:were\s+|was\s+)?(?:destroyed|cleared)\b", re.I
 )
 _FUTURE_BEFORE = re.compile(
-    r"\b(?:by|until|till|before|from)\s+(?:the\s+)?(?:end[\s-]+(?:of\s+)?)?(?:\d{1,2}\s+)?\Z|"
+    r"\b(?:by|until|till|before|from|to|beyond)\s+(?:the\s+)?(?:end[\s-]+(?:of\s+)?)?(?:\d{1,2}\s+)?\Z|"
     r"\b(?:deadlines?|targets?|expire[sd]?|extension|extended|goal|due|(?:plan|plans|planned|"
     r"aims?|intends?|expects?|expected|scheduled|hopes?) to)\b"
     # on the year's line, or ending the line before (a label: "Article 5 deadline\n1 March")
-    r"(?:[^.;\n]{0,40}|[^.;\n\d]{0,10}\n[^.;\n]{0,12})\Z|\d\s*[–-]\s*\Z",
+    r"(?:[^.;\n]{0,40}|[^.;\n\d]{0,10}\n\s*[^.;\n]{0,12})\Z|\d\s*[–-]\s*\Z",
     re.I,
 )
 _FUTURE_AFTER = re.compile(r"\s*(?:[–-]\s*\d|\S*\s*(?:clearance |completion )*deadline)", re.I)

@@ -191,6 +191,15 @@ def test_overrides_win_and_say_so():
         ("Testland asked for more time in 2019. In 2018, 41.3km2 was cleared.", 2019),
         ("Work stopped in the second quarter of 2020. Operators released 3.1km2 that year.", 2021),
         ("No years at all.", None),
+        # a deadline under its label across a blank line, a date an extension runs "to" or
+        # time is needed "beyond": none is the edition's
+        ("Article 5 deadline\n\n    1 March 2021\n\nProgress stayed slow through 2017.", 2018),
+        ("Testland will need more time beyond March 2021. Clearance stalled in 2017.", 2018),
+        (
+            "In 2024, 49.7km2 was cleared. Early in 2025, Testland asked for five more years, "
+            "to August 2030.",
+            2025,
+        ),
     ],
 )
 def test_edition_year_from_the_years_in_the_text(text, year):
