@@ -327,6 +327,15 @@ def test_the_main_ask_is_the_first_ask_of_the_main_clause(text, expected):
             None,
             None,
         ),
+        # an adverbial between the verb and the treaty
+        ("Testland should accede without further delay to the CCM.", "ccm_accession", None, None),
+        # donors keeping up their support
+        (
+            "International donors should keep up their support at current levels.",
+            "funding",
+            None,
+            None,
+        ),
         # a method named only to be kept apart from is not asked for
         (
             "The centre should record CMR clearance separately from other battle area clearance.",
