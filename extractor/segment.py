@@ -76,7 +76,13 @@ _FUTURE_BEFORE = re.compile(
     r"(?:[^.;\n]{0,40}|[^.;\n\d]{0,10}\n\s*[^.;\n]{0,12})\Z|\d\s*[–-]\s*\Z",
     re.I,
 )
-_FUTURE_AFTER = re.compile(r"\s*(?:[–-]\s*\d|\S*\s*(?:clearance |completion )*deadline)", re.I)
+# the year a quantity is compared with ("down from 1.71km2 in 2015") is not the one reported on
+_COMPARED_YEAR = re.compile(
+    r"\b(?:from|than|compared (?:with|to)|against)\b(?:[^.;\n]|\.(?=\d)){0,25}\Z", re.I
+)
+_FUTURE_AFTER = re.compile(
+    r"\s*(?:[–-]\s*\d|(?:\S*\s*){0,4}?(?:clearance |completion )*deadline)", re.I
+)  # "1 June 2026 as its new deadline"
 
 
 def series_for_report(name: str) -> str:
@@ -288,7 +294,7 @@ def text_year(text: str) -> int | None:
     text = _LINK_LINE.sub(" ", text)
     reported: Counter[int] = Counter()
     for match in _IN_YEAR.finditer(text):
-        if not _future(text, match):
+        if not _future(text, match) and not _COMPARED_YEAR.search(text, 0, match.start()):
             # a year with an output in its sentence ("in 2021, 5.6km2 was released") is
             # the year reported on; one with an event only ("in 2022, Iraq requested an
             # extension") can be the edition's own year

@@ -191,6 +191,13 @@ def test_overrides_win_and_say_so():
         ("Testland asked for more time in 2019. In 2018, 41.3km2 was cleared.", 2019),
         ("Work stopped in the second quarter of 2020. Operators released 3.1km2 that year.", 2021),
         ("No years at all.", None),
+        # the year a quantity is compared with; a date proposed "as its new deadline"
+        (
+            "Output dipped in 2016. Teams cleared 1.38km2 over the year, down from 1.71km2 in "
+            "2015. The move to IMSMA, first announced in 2015, was carried out.",
+            2017,
+        ),
+        ("In 2019, 2km2 was cleared. Testland proposed 1 June 2026 as its new deadline.", 2020),
         # a deadline under its label across a blank line, a date an extension runs "to" or
         # time is needed "beyond": none is the edition's
         ("Article 5 deadline\n\n    1 March 2021\n\nProgress stayed slow through 2017.", 2018),
