@@ -934,6 +934,19 @@ def test_zeros_by_verb_and_areas_in_other_orders(sentence, expected):
             ],
         ),
         ("In 2016, 6km2 of area was confirmed as mined by survey.", []),
+        # the part that came from clearance; ordnance other than the mines counted before it
+        (
+            "In 2016, operators released 3.6km2, but only 1.7km2 of that came from clearance.",
+            [("area_released", 3.6, 2016, None), ("area_cleared", 1.7, 2016, None)],
+        ),
+        (
+            "In 2019 teams destroyed 4,200 anti-personnel mines and more than 21,000 other items "
+            "of explosive ordnance.",
+            [
+                ("ap_mines_destroyed", 4200.0, 2019, None),
+                ("erw_destroyed", 21000.0, 2019, "more_than"),
+            ],
+        ),
         # in apposition
         (
             "The figure for remaining contamination, some 95km2, still rests on estimates.",
