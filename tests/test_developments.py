@@ -1341,3 +1341,33 @@ def test_main_verbs_after_asides_votes_transfers_and_new_donors(sentence, expect
 )
 def test_requests_laws_and_plans_told_in_other_words(sentence, expected):
     assert events(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        (
+            "In November 2019, States Parties gave Testland an interim extension of three years.",
+            [("extension_granted", "completed", 2019)],
+        ),
+        (
+            "It was given a ten-year extension in December 2010.",
+            [("extension_granted", "completed", 2010)],
+        ),
+        # "gave notice" grants nothing
+        (
+            "In 2019 Testland gave notice that it would submit a request for an extension.",
+            [("extension_requested", "in_progress", 2019)],
+        ),
+        (
+            "The centre brought in a gender and diversity policy during 2021.",
+            [("gender_policy_adopted", "completed", 2021)],
+        ),
+        (
+            "Testland has not yet drawn up any environmental policy to guide demining.",
+            [("environment_policy_adopted", "not_done", None)],
+        ),
+    ],
+)
+def test_extensions_given_policies_brought_in_or_not_drawn_up(sentence, expected):
+    assert events(sentence) == expected
