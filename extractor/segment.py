@@ -294,7 +294,9 @@ def text_year(text: str) -> int | None:
     text = _LINK_LINE.sub(" ", text)
     reported: Counter[int] = Counter()
     for match in _IN_YEAR.finditer(text):
-        if not _future(text, match) and not _COMPARED_YEAR.search(text, 0, match.start()):
+        if not _future(text, match) and not _COMPARED_YEAR.search(
+            text, max(0, match.start() - 50), match.start()
+        ):
             # a year with an output in its sentence ("in 2021, 5.6km2 was released") is
             # the year reported on; one with an event only ("in 2022, Iraq requested an
             # extension") can be the edition's own year
