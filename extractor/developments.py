@@ -229,6 +229,23 @@ def _cues(text: str, rule: EventRule) -> list[tuple[str, int, int]]:
     return sorted(kept, key=lambda c: (c[1], c[2]))
 
 
+def _governs_next(text: str, cue_end: int, triggers: list[_Trigger], trigger: _Trigger) -> bool:
+    """A cue right before another event's trigger is that event's ("has no approved national
+    strategy"), not the one of a trigger before it (the subject)."""
+    return any(
+        t.rule.topic != trigger.rule.topic
+        and cue_end <= t.start
+        and _NEXT_TRIGGER.fullmatch(text, cue_end, t.start)
+        for t in triggers
+    )
+
+
+# what may stand between a cue and the trigger it governs: "has no [approved national] strategy"
+_NEXT_TRIGGER = re.compile(
+    r"\s+(?:(?:a|an|any|the|its|new|approved|formal|revised|national)\s+){0,3}"
+)
+
+
 def _blocked(text: str, gap: tuple[int, int], others: list[_Trigger], trigger: _Trigger) -> bool:
     r = rules()
     start, end = gap
@@ -330,6 +347,8 @@ def _stage(text: str, trigger: _Trigger, triggers: list[_Trigger]) -> tuple[str,
         for stage, start, end in after:
             if _blocked(text, (trigger.end, start), triggers, trigger):
                 break
+            if _governs_next(text, end, triggers, trigger):
+                break  # "The DMA still has no approved strategy": the strategy's, not the DMA's
             chosen = (stage, start, end)
             for nxt in after:  # follow "... and was completed" to the last cue of the chain
                 if nxt[1] <= chosen[2]:

@@ -1367,6 +1367,12 @@ def test_requests_laws_and_plans_told_in_other_words(sentence, expected):
             "Testland has not yet drawn up any environmental policy to guide demining.",
             [("environment_policy_adopted", "not_done", None)],
         ),
+        # the subject body lacks the strategy; the body itself exists
+        (
+            "The Directorate of Mine Action (DMA) still has no approved national mine action "
+            "strategy.",
+            [("strategy_adopted", "not_done", None)],
+        ),
     ],
 )
 def test_extensions_given_policies_brought_in_or_not_drawn_up(sentence, expected):
