@@ -1367,6 +1367,11 @@ def test_requests_laws_and_plans_told_in_other_words(sentence, expected):
             "Testland has not yet drawn up any environmental policy to guide demining.",
             [("environment_policy_adopted", "not_done", None)],
         ),
+        (
+            "In March 2024, Testland lodged a request for a further five years to meet its "
+            "Article 4 obligations.",
+            [("extension_requested", "completed", 2024)],
+        ),
         # the subject body lacks the strategy; the body itself exists
         (
             "The Directorate of Mine Action (DMA) still has no approved national mine action "
