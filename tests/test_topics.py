@@ -336,6 +336,14 @@ def test_the_main_ask_is_the_first_ask_of_the_main_clause(text, expected):
             None,
             None,
         ),
+        # results kept apart by kind: data management, but not the main ask
+        (
+            "The centre should report CMR clearance results separately from those for other "
+            "explosive remnants of war in its Article 7 reports.",
+            "reporting",
+            None,
+            "data_management",
+        ),
         # a method named only to be kept apart from is not asked for
         (
             "The centre should record CMR clearance separately from other battle area clearance.",
