@@ -103,16 +103,14 @@ _COMPARED = re.compile(
     r"almost|over|under|more than|less than|the)\s+)*$",
     re.I,
 )
-_YEAR_BEFORE = re.compile(
-    r"^[^\s;]*\s+(?:[^.;,()\d]{0,40}?\s)?(?:(?:a|one) year earlier|the (?:previous|preceding) year|"
-    r"the year before|(?:a|one) year before|twelve months (?:before|earlier))\b",
-    re.I,
+# the year before the one in view, after its quantity ("742km2 a year earlier") or opening the
+# quantity's clause ("...; a year earlier, 23 submunitions were destroyed")
+_A_YEAR_EARLIER = (
+    r"(?:(?:a|one) year (?:earlier|before)|the (?:previous|preceding) year|the year before|"
+    r"twelve months (?:before|earlier))"
 )
-_YEAR_BEFORE_LEAD = re.compile(
-    r"\s*(?:(?:a|one) year (?:earlier|before)|(?:in )?the (?:previous|preceding) year|"
-    r"the year before)\s*,",
-    re.I,
-)
+_YEAR_BEFORE = re.compile(rf"^[^\s;]*\s+(?:[^.;,()\d]{{0,40}}?\s)?{_A_YEAR_EARLIER}\b", re.I)
+_YEAR_BEFORE_LEAD = re.compile(rf"\s*(?:in\s+)?{_A_YEAR_EARLIER}\s*,", re.I)
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10}
 _LAST_YEARS = re.compile(
     r"\b(?:over|in|during|for) the (?:last|past|previous) (two|three|four|five|six|ten) years\b",
