@@ -28,6 +28,7 @@ def warm_up() -> None:
     figures.rules()
     recommendations.rules()
     recommendations.pipeline()
+    recommendations.clause_patterns()
     developments.rules()
     developments._any_trigger()
     developments._any_anaphora()

@@ -408,27 +408,23 @@ def rank_topics(
 # evidence-based baseline"; "re-survey ... so that land with no evidence is cancelled"), the
 # purpose is the ask.
 _SURVEY_ENDS = ("survey_baseline", "land_release_method")
-# Where the main ask is not: a setting clause before it ("Before clearance assets are
-# committed to an area, survey should ..."), and a second ask joined to it ("... and should
-# develop an environmental policy").
-_SETTING = re.compile(r"^(?:Before|When|Where|While|Once|Until|After|As soon as|If)\b[^,;]{3,150},")
-_SECOND_ASK = re.compile(r"[,;]?\s+and\s+(?:also\s+)?(?:should|must|shall)\s+(?!be\b|have\b)\w+")
+
+
+@lru_cache(maxsize=1)
+def clause_patterns() -> dict[str, re.Pattern]:
+    """The clause patterns of ``clauses`` in topics.yml: where the main ask is not (a setting
+    clause, a second ask) and where a survey ask states its purpose."""
+    return {name: re.compile(p) for name, p in nlp.topic_rules().get("clauses", {}).items()}
 
 
 def _asides(text: str) -> list[tuple[int, int]]:
+    clauses = clause_patterns()
     spans = []
-    if found := _SETTING.match(text):
+    if found := clauses["setting"].match(text):
         spans.append((0, found.end()))
-    if found := _SECOND_ASK.search(text):
+    if found := clauses["second_ask"].search(text):
         spans.append((found.start(), len(text)))
     return spans
-
-
-_PURPOSE = re.compile(
-    r"\b(?:so that|so as to|in order to|"
-    r"to (?:build|establish|determine|obtain|produce|arrive at|develop|achieve|get)|"
-    r"so\b(?= [\w-]+ (?:\w+ )?(?:is|are|can|will)\b))"
-)
 
 
 def _purpose_first(
@@ -453,7 +449,7 @@ def analyse(text: str, acronyms: dict[str, str] | None = None) -> dict:
         doc = pipe(nlp.normalise(text))
     finally:
         parser.acronyms = {}
-    found = _PURPOSE.search(doc.text)
+    found = clause_patterns()["purpose"].search(doc.text)
     topics, topic_rules = rank_topics(
         doc._.topics, found.start() if found else None, _asides(doc.text)
     )
