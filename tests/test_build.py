@@ -6,6 +6,7 @@ Real SQLite files throughout; tests compare whole rows of whole tables.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import re
 import shutil
@@ -445,8 +446,9 @@ def test_incremental_changes_match_a_full_build_round_after_round(tmp_path, monk
             ]
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 def test_a_broken_rule_file_fails_the_build_in_one_line_and_keeps_the_database(
-    tmp_path, fixtures, monkeypatch
+    tmp_path, fixtures, monkeypatch, workers
 ):
     corpus = _corpus(tmp_path, fixtures)
     db_path = tmp_path / "tracker.db"
@@ -462,11 +464,75 @@ def test_a_broken_rule_file_fails_the_build_in_one_line_and_keeps_the_database(
 
     monkeypatch.setattr(build_mod, "warm_up", broken)
     with pytest.raises(BuildFailed) as exc:
-        build(str(corpus), str(db_path))
+        build(str(corpus), str(db_path), workers=workers)
     assert str(exc.value) == (
         "extractor start-up: ValueError: topics.yml: duplicate rule ids: join-ccm"
     )
     assert _sha(db_path) == before and not build_mod._temp_files(db_path)
+    assert multiprocessing.active_children() == []
+
+
+def _dies_on_angola(args):  # the third generated country (module level: sent to workers)
+    if "Angola" in Path(args[0]).read_text():
+        os._exit(9)
+    return _EXTRACT_ONE(args)
+
+
+_EXTRACT_ONE = build_mod._extract_one
+
+
+def test_a_worker_that_dies_fails_the_build_in_one_line_and_keeps_the_database(
+    tmp_path, monkeypatch
+):
+    """A worker process killed mid-document (out of memory, a signal) stops the build with
+    a one-line error; the database and the cache of what was extracted stay."""
+    corpus, _ = _generated(tmp_path)
+    db_path = tmp_path / "tracker.db"
+    build(str(corpus), str(db_path))
+    before = _sha(db_path)
+    generate.store(corpus, generate.generate(3, [2020], ["mar-mines"]), day=30)
+    monkeypatch.setattr(build_mod, "_extract_one", _dies_on_angola)
+    with pytest.raises(BuildFailed) as exc:
+        build(str(corpus), str(db_path), workers=2)
+    assert str(exc.value).startswith("extraction stopped: a worker process ended: ")
+    assert "\n" not in str(exc.value)
+    assert _sha(db_path) == before and not build_mod._temp_files(db_path)
+    assert multiprocessing.active_children() == []
+    monkeypatch.undo()
+    report = build(str(corpus), str(db_path), workers=2)  # the next build completes
+    assert report.replaced and report.extracted >= 1 and not report.failed
+
+
+def _unsendable_for_angola(args):
+    if "Angola" in Path(args[0]).read_text():
+        return {"figures": [lambda: None]}, None  # a result that cannot be pickled back
+    return _EXTRACT_ONE(args)
+
+
+def test_with_workers_a_result_that_cannot_come_back_fails_its_document_only(
+    tmp_path, monkeypatch
+):
+    corpus, _ = _generated(tmp_path, years=(2020,), countries=3)
+    monkeypatch.setattr(build_mod, "_extract_one", _unsendable_for_angola)
+    report = build(str(corpus), str(tmp_path / "tracker.db"), workers=2)
+    assert report.replaced and report.extracted == 2
+    [(url, error)] = report.failed
+    assert "angola" in url and error.startswith("AttributeError: Can't pickle local object")
+
+
+def test_with_workers_a_build_with_nothing_to_extract_leaves_no_process(tmp_path):
+    """No worker process is left behind by a build with workers: one that extracted,
+    one whose corpus is unchanged, one whose every document is in the extraction cache."""
+    corpus, _ = _generated(tmp_path)
+    db_path = tmp_path / "tracker.db"
+    assert build(str(corpus), str(db_path), workers=2).extracted == 8
+    assert multiprocessing.active_children() == []
+    unchanged = build(str(corpus), str(db_path), workers=2)
+    assert unchanged.unchanged and "start-up" not in unchanged.seconds
+    assert multiprocessing.active_children() == []
+    cached = build(str(corpus), str(tmp_path / "other.db"), workers=2)
+    assert (cached.extracted, cached.cached) == (0, 8)
+    assert multiprocessing.active_children() == []
 
 
 def test_a_build_never_replaces_a_file_that_is_not_its_database(tmp_path, fixtures):

@@ -26,7 +26,8 @@ import sqlite3
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -252,12 +253,24 @@ def extract_corpus(
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = {pool.submit(_extract_one, args(side)): side for side in todo}
             for future in as_completed(futures):
-                done(futures[future], *future.result())
+                done(futures[future], *_result(future))
     else:
         for side in todo:
             done(side, *_extract_one(args(side)))
     report.seconds["extract"] = time.perf_counter() - clock - report.seconds.get("start-up", 0.0)
     return results
+
+
+def _result(future: Future) -> tuple[dict | None, str | None]:
+    """A worker's (result, error). A result that cannot be sent back (pickled) fails its
+    document only; a worker killed mid-document (out of memory, a signal) stops the build
+    in one line (its documents are not failed: the next build extracts them again)."""
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise BuildFailed(f"extraction stopped: a worker process ended: {exc}") from exc
+    except Exception as exc:
+        return None, f"{type(exc).__name__}: {exc}"
 
 
 # -- the build ---------------------------------------------------------------------------------
