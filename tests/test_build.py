@@ -509,9 +509,7 @@ def _unsendable_for_angola(args):
     return _EXTRACT_ONE(args)
 
 
-def test_with_workers_a_result_that_cannot_come_back_fails_its_document_only(
-    tmp_path, monkeypatch
-):
+def test_with_workers_a_result_that_cannot_come_back_fails_its_document_only(tmp_path, monkeypatch):
     corpus, _ = _generated(tmp_path, years=(2020,), countries=3)
     monkeypatch.setattr(build_mod, "_extract_one", _unsendable_for_angola)
     report = build(str(corpus), str(tmp_path / "tracker.db"), workers=2)
