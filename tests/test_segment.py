@@ -252,6 +252,16 @@ def test_country_names_and_other_areas(name, code):
         ("Extent of contamination as of end 2017", "contamination"),
         ("KEY DATA 2018", "key_data"),
         ("Mine action management", "management"),
+        ("Strategic planning", "management"),
+        ("Program Management", "management"),
+        ("Standards", "management"),
+        ("Quality management", "management"),
+        # the end of a sentence wrapped onto a line of its own is no heading
+        ("mine action coordination.", None),
+        ("standards.", None),
+        # a performance criterion's name: a cell of a flattened score table
+        ("Information management and reporting", None),
+        ("Planning and tasking", None),
         ("The recommendations for action were repeated in 2019.", None),
     ],
 )
