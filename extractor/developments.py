@@ -449,6 +449,15 @@ def _dates(
     return out
 
 
+# a participle between an instrument and its date: the date is the draft's ("the demining law
+# proposed in 2017 has not been adopted")
+_PARTICIPLE_DATE = re.compile(
+    r"\s+(?:first\s+)?(?:proposed|drafted|prepared|submitted|tabled|introduced|presented|"
+    r"written|drawn up)\s+(?:in|on|during)\s+(?:(?:early|mid|late)-?\s*)?$",
+    re.I,
+)
+
+
 def _date_of(text: str, event: Event, report_year: int | None) -> tuple[int | None, int | None]:
     """The date nearest the event's cue within its clause (and 120 characters)."""
     lo, hi = _clause(text, min(event.cue[0], event.trigger[0]), max(event.cue[1], event.trigger[1]))
@@ -469,6 +478,14 @@ def _date_of(text: str, event: Event, report_year: int | None) -> tuple[int | No
         if aside:
             continue  # "a committee, provided for by decree in 2017, has not been set up"; "a
             # replacement for the strategy, the last of which ran out in 2018, was being prepared"
+        if (
+            event.stage == "not_done"
+            and event.trigger[1] <= start
+            and end <= event.cue[0]
+            and _PARTICIPLE_DATE.match(text, event.trigger[1], start)
+        ):
+            continue  # "the demining law proposed in 2017 has not been adopted": the draft's
+            # year, not the year it was still not adopted
         if event.stage != "completed" and attributive:
             continue  # "has yet to pass amendments to the 2002 demining law": the law's year
         distance = min(
@@ -719,7 +736,7 @@ def extract(
     finder.named = named_authorities(whole, acronyms)
     finder.spelled = spelled_triggers(acronyms)
     out: list[Development] = []
-    implied: set[int] = set()  # id() of developments whose year is the edition's default
+    implied: set[int] = set()  # indexes of developments with the edition's year, or none
     for page in doc.pages:
         readable: list[Block] = []
         previous: Block | None = None
@@ -732,6 +749,8 @@ def extract(
                 readable.pop()  # the label line itself says nothing
             labelled = labelled or (usable and inline_label_development(block, report_year))
             if labelled:
+                if labelled.year is None:  # an undated label line ("National mine action
+                    implied.add(len(out))  # authority: SEMA") gives way to a dated telling
                 out.append(labelled)
             elif usable:
                 readable.append(block)

@@ -588,6 +588,7 @@ def test_monitor_label_lines_are_developments():
         ("None", ("not_done", None)),
         ("None. The last plan ran out and nothing has replaced it", ("not_done", None)),
         ("No national strategy; a draft is being developed", ("in_progress", None)),
+        ("No current plan (the 2018-2020 plan has run out)", ("not_done", None)),
         ("National strategy adopted in March 2020", ("completed", 2020)),
         (
             "National demining standards; a revision for improvised mines was under way in 2021",
@@ -1382,3 +1383,113 @@ def test_requests_laws_and_plans_told_in_other_words(sentence, expected):
 )
 def test_extensions_given_policies_brought_in_or_not_drawn_up(sentence, expected):
     assert events(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        (
+            "In 2019 the centre adopted a Gender Mainstreaming in Mine Action Plan for 2019-2023.",
+            [("gender_policy_adopted", "completed", 2019)],
+        ),
+        # the negation of a draft is no draft
+        (
+            "There is no specific law on mine action, and none is under preparation.",
+            [("law_adopted", "not_done", None)],
+        ),
+        (
+            "A revision of the national mine action standards, led by the centre, was "
+            "completed in 2020.",
+            [("standards_adopted", "completed", 2020)],
+        ),
+        # a review done is no revision of the strategy
+        (
+            "The review of the strategy was completed in 2019; a new draft is being prepared.",
+            [],
+        ),
+        # the draft's year is not the year it was still not adopted
+        (
+            "Reform is slow: the demining law proposed in 2017 has not been adopted.",
+            [("law_adopted", "not_done", None)],
+        ),
+    ],
+)
+def test_gender_plans_revisions_completed_negated_drafts_and_the_year_of_a_draft(
+    sentence, expected
+):
+    assert events(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        (
+            "A successor covering 2025-2029 was being drafted by the centre in 2024.",
+            [("strategy_adopted", "in_progress", 2024)],
+        ),
+        (
+            "Its replacement was formally approved in May 2024.",
+            [("strategy_adopted", "completed", 2024)],
+        ),
+        # a successor to nothing named: no event
+        ("A successor was appointed in 2024.", []),
+    ],
+)
+def test_a_successor_to_the_strategy_of_the_sentence_before(sentence, expected):
+    previous = "The national mine action strategy for 2019-2023 expired at the end of 2023."
+    found = developments.find(sentence, previous, 2024)
+    assert [(e.event, e.stage, e.year) for e in found] == expected
+
+
+def test_a_body_named_for_explosive_management_is_a_mine_action_body():
+    document = "The Ruritanian Explosive Management Authority (REMA) leads the programme."
+    named = developments.named_authorities(document)
+    found = developments.find("REMA was created in 2013 under the Prime Minister.", "", 2024, named)
+    assert [(e.event, e.stage, e.year) for e in found] == [
+        ("authority_established", "completed", 2013)
+    ]
+
+
+def test_an_undated_label_line_gives_way_to_the_dated_telling_of_the_same_event():
+    result = extract(
+        "Mine action management",
+        "National mine action authority",
+        "Ruritanian Mine Action Centre (RMAC)",
+        "Mine action standards",
+        "National standards",
+        "",
+        "RMAC was established by decree in 2009 and reports to the Ministry of Defence.",
+    )
+    found = [(d.event, d.stage, d.year) for d in result.developments]
+    assert found == [
+        ("standards_adopted", "completed", None),  # told nowhere else: the label stands
+        ("authority_established", "completed", 2009),
+    ]
+
+
+def test_the_text_under_a_key_data_block_and_programme_subheadings_is_read():
+    """A "Key data" block (label lines) and the narrative after it, and the narrative under
+    subheadings such as "Standards" and "Strategic planning", are read for events."""
+    result = extract(
+        "Ruritania",
+        "Last updated: 1 November 2021",
+        "Key data",
+        "Mine action strategic plan",
+        "No current plan (the 2016-2020 plan has run out)",
+        "",
+        "The mine action centre was moved to the Ministry of Defence in 2017.",
+        "",
+        "Standards",
+        "",
+        "A revision of the national mine action standards was completed in 2020.",
+        "",
+        "Strategic planning",
+        "",
+        "A new national mine action strategy for 2022-2026 was being drafted in 2021.",
+    )
+    found = [(d.event, d.stage, d.year) for d in result.developments]
+    assert found == [
+        ("strategy_adopted", "not_done", 2020),
+        ("standards_adopted", "completed", 2020),
+        ("strategy_adopted", "in_progress", 2021),
+    ]
