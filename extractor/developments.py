@@ -82,6 +82,7 @@ class Rules:
     skip_before: re.Pattern
     target_before: re.Pattern
     skip_after: re.Pattern
+    draft_before: re.Pattern
     labels: list[tuple[re.Pattern, str, str]]
     inline_labels: list[tuple[re.Pattern, str, str]]
     label_values: dict[str, re.Pattern]
@@ -137,6 +138,7 @@ def rules() -> Rules:
         skip_before=rx(data["dates"]["skip_before"]),
         target_before=rx(data["dates"]["target_before"]),
         skip_after=rx(data["dates"]["skip_after"]),
+        draft_before=rx(data["dates"]["draft_before"]),
         labels=[(rx(x["label"]), x["event"], x["topic"]) for x in data["labels"]],
         inline_labels=[
             (rx(x["label"].rstrip("$") + r"\s*:\s*(?P<value>\S.*)$"), x["event"], x["topic"])
@@ -449,15 +451,6 @@ def _dates(
     return out
 
 
-# a participle between an instrument and its date: the date is the draft's ("the demining law
-# proposed in 2017 has not been adopted")
-_PARTICIPLE_DATE = re.compile(
-    r"\s+(?:first\s+)?(?:proposed|drafted|prepared|submitted|tabled|introduced|presented|"
-    r"written|drawn up)\s+(?:in|on|during)\s+(?:(?:early|mid|late)-?\s*)?$",
-    re.I,
-)
-
-
 def _date_of(text: str, event: Event, report_year: int | None) -> tuple[int | None, int | None]:
     """The date nearest the event's cue within its clause (and 120 characters)."""
     lo, hi = _clause(text, min(event.cue[0], event.trigger[0]), max(event.cue[1], event.trigger[1]))
@@ -482,7 +475,7 @@ def _date_of(text: str, event: Event, report_year: int | None) -> tuple[int | No
             event.stage == "not_done"
             and event.trigger[1] <= start
             and end <= event.cue[0]
-            and _PARTICIPLE_DATE.match(text, event.trigger[1], start)
+            and rules().draft_before.match(text, event.trigger[1], start)
         ):
             continue  # "the demining law proposed in 2017 has not been adopted": the draft's
             # year, not the year it was still not adopted
@@ -572,12 +565,7 @@ def find(
     document's :func:`named_authorities`; ``spelled``: its :func:`spelled_triggers`."""
     flat = text.replace("\n", " ")
     body = _names_a_body(named, flat)
-    if not (
-        _any_trigger().search(flat)
-        or (previous and _any_anaphora().search(flat))
-        or body
-        or (spelled and spelled[0].search(flat))
-    ):
+    if not (body or _may_hold_event(flat, None, spelled, previous)):
         return []
     flat = _blank_asides(flat)
     triggers = _triggers(flat, previous.replace("\n", " "), spelled)
@@ -610,6 +598,19 @@ def find(
             continue
         events.append(event)
     return events
+
+
+def _may_hold_event(
+    text: str, named: re.Pattern | None, spelled: Spelled, previous: str = ""
+) -> bool:
+    """Whether an event can start in ``text`` (cheap checks before the pipeline runs): a
+    trigger, a named body set up, an acronym of a trigger, or an anaphora after a sentence."""
+    return bool(
+        _any_trigger().search(text)
+        or (previous and _any_anaphora().search(text))
+        or _names_a_body(named, text)
+        or (spelled and spelled[0].search(text))
+    )
 
 
 def _names_a_body(named: re.Pattern | None, text: str) -> bool:
@@ -764,11 +765,7 @@ def extract(
         for block in readable:
             start, end = block.start, block.end
             text = page.text[start:end]
-            if (
-                not _any_trigger().search(text)
-                and not _names_a_body(finder.named, text)
-                and not (finder.spelled and finder.spelled[0].search(text))
-            ):
+            if not _may_hold_event(text, finder.named, finder.spelled):
                 continue  # no event can start here: spare the pipeline run
             for s_start, s_end, event in pipeline()(text)._.events:
                 sentence = text[s_start:s_end].strip()
