@@ -853,6 +853,77 @@ def test_a_date_in_an_aside_between_trigger_and_verb_dates_nothing(sentence, exp
     assert events(sentence) == expected
 
 
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        # an international body hands what it ran to a named national body
+        (
+            "In 2016 the UN handed responsibility for coordinating clearance in the east to "
+            "RNAC, keeping two advisers in the capital.",
+            [("national_handover", "completed", 2016)],
+        ),
+        (
+            "During 2019, the HALO Trust transferred all of its completion reports for the "
+            "southern minefields to RNAC.",
+            [("national_handover", "completed", 2019)],
+        ),
+        (
+            "Control of the national IMSMA database, until then managed by UNDP for the "
+            "ministry, was handed over to RNAC in 2021.",
+            [("national_handover", "completed", 2021)],
+        ),
+        (
+            "The Directorate took over responsibility for accrediting operators in the north "
+            "from the United Nations in 2022.",
+            [("national_handover", "completed", 2022)],
+        ),
+        (
+            "In 2020 the OAS completed the handover of the victim records to the Army Corps "
+            "of Engineers.",
+            [("national_handover", "completed", 2020)],
+        ),
+        (
+            "A gradual transfer of coordination functions from the UN centre to the RNAC "
+            "began in 2017.",
+            [("national_handover", "in_progress", 2017)],
+        ),
+        # not done, planned, land handed to communities, data sent to a system: no handover
+        ("UNMAS has not yet handed over the database to RNAC.", []),
+        ("HALO handed over 40 cleared minefields to the village councils in 2019.", []),
+        ("Operators transferred their survey data to IMSMA in 2019.", []),
+        # an extension request granted, told from the request
+        (
+            "Ruritania's request to extend its Article 5 deadline by four years was granted at "
+            "the Meeting of States Parties in November 2019.",
+            [("extension_granted", "completed", 2019)],
+        ),
+        (
+            "Its request for a three-year extension of the Convention on Cluster Munitions "
+            "deadline, submitted in March 2022, was granted in September 2022.",
+            [("extension_granted", "completed", 2022)],
+        ),
+        (
+            "The decision of the Twentieth Meeting, in November 2022, was to grant "
+            "Ruritania's revised request.",
+            [("extension_granted", "completed", 2022)],
+        ),
+        # new funding obtained, told by the donor's act or by the grant
+        (
+            "The European Union approved funding for a third phase of the clearance project "
+            "in October 2021.",
+            [("funding_secured", "completed", 2021)],
+        ),
+        (
+            "In 2020 RNAC obtained a new two-year grant from Japan for survey in the west.",
+            [("funding_secured", "completed", 2020)],
+        ),
+        ("The government has not allocated funds for clearance since 2015.", []),
+    ],
+)
+def test_handovers_extensions_granted_and_new_funding(sentence, expected):
+    assert events(sentence) == expected
+
+
 def test_accession_under_consideration_after_a_sentence_about_the_convention():
     found = developments.find(
         'In April 2012, an official told the Monitor that accession was "under active '
