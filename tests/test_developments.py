@@ -900,7 +900,8 @@ def test_a_date_in_an_aside_between_trigger_and_verb_dates_nothing(sentence, exp
         (
             "Its request for a three-year extension of the Convention on Cluster Munitions "
             "deadline, submitted in March 2022, was granted in September 2022.",
-            [("extension_granted", "completed", 2022)],
+            # the request and its grant, both told
+            [("extension_granted", "completed", 2022), ("extension_requested", "completed", 2022)],
         ),
         (
             "The decision of the Twentieth Meeting, in November 2022, was to grant "
@@ -921,6 +922,63 @@ def test_a_date_in_an_aside_between_trigger_and_verb_dates_nothing(sentence, exp
     ],
 )
 def test_handovers_extensions_granted_and_new_funding(sentence, expected):
+    assert events(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        # an extension asked for, in words other than "request for more time"
+        (
+            "In April 2021, Ruritania asked States Parties for a three-year interim extension "
+            "of its Article 5 deadline.",
+            [("extension_requested", "completed", 2021)],
+        ),
+        (
+            "In March 2023 Ruritania asked the Meeting to give it four more years.",
+            [("extension_requested", "completed", 2023)],
+        ),
+        (
+            "Ruritania lodged a request in May 2022 for a further extension, to the end of 2027.",
+            [("extension_requested", "completed", 2022)],
+        ),
+        (
+            "Its request to extend the Convention on Cluster Munitions deadline, submitted in "
+            "July 2021, seeks three more years.",
+            [("extension_requested", "completed", 2021)],
+        ),
+        # an extension announced
+        (
+            "In June 2022 Ruritania told the intersessional meetings that it would ask for more "
+            "time.",
+            [("extension_requested", "in_progress", 2022)],
+        ),
+        (
+            "In June 2021 the authority said it was preparing a third request.",
+            [("extension_requested", "in_progress", 2021)],
+        ),
+        # a condition or an open question is no announcement
+        ("Should it need more time, it would have to submit a request by March 2026.", []),
+        ("Ruritania has not said whether it will request an extension.", []),
+        # a survey of every area, a first systematic survey: the baseline
+        (
+            "In 2020 the RNAC completed a re-survey of every suspected area in the south.",
+            [("baseline_survey_completed", "completed", 2020)],
+        ),
+        (
+            "During 2019 the operator finished re-surveying every recorded minefield.",
+            [("baseline_survey_completed", "completed", 2019)],
+        ),
+        (
+            "In 2018 the HALO Trust completed the first systematic non-technical survey of the "
+            "border districts.",
+            [("baseline_survey_completed", "completed", 2018)],
+        ),
+        # technical survey of confirmed areas is land release, not a baseline
+        ("Technical survey of all confirmed areas was completed in 2021.", []),
+    ],
+)
+def test_extensions_asked_or_announced_and_surveys_of_every_area(sentence, expected):
     assert events(sentence) == expected
 
 
