@@ -627,6 +627,46 @@ def test_a_label_and_its_value_on_one_line():
     assert all(page[d.start : d.end] == d.sentence for d in result.developments)
 
 
+def test_the_commentary_of_a_flattened_score_table_is_read():
+    """A PDF score table whose cells run together under the performance heading: its
+    commentary is performance commentary, a source of developments."""
+    result = extract(
+        "RURITANIA",
+        "CLEARING THE MINES 2021",
+        "ASSESSMENT OF NATIONAL PROGRAMME PERFORMANCE",
+        "Criterion Score (2020) Performance Commentary GENDER 4 More women joined survey teams "
+        "in (10% of overall score) 2020, but there is still no gender policy. PLANNING AND "
+        "TASKING 5 Tasking is reactive. (10% of overall score)",
+    )
+    found = [(d.event, d.stage, d.year) for d in result.developments]
+    assert found == [("gender_policy_adopted", "not_done", 2020)]
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        (
+            "Ruritania has no gender policy for mine action.",
+            [("gender_policy_adopted", "not_done", None)],
+        ),
+        (
+            "The authority has no formal environmental policy.",
+            [("environment_policy_adopted", "not_done", None)],
+        ),
+        # the words between are not the instrument's
+        ("Ruritania has no funds for the national strategy.", []),
+        # "begun" starts another activity, not the policy
+        (
+            "The authority adopted a gender policy and has begun collecting sex-disaggregated "
+            "data.",
+            [("gender_policy_adopted", "completed", None)],
+        ),
+    ],
+)
+def test_no_instrument_and_an_activity_begun(sentence, expected):
+    assert events(sentence) == expected
+
+
 def test_label_lines_are_never_joined_into_one_sentence_with_the_lines_around_them():
     """Long label lines end without a full stop, like hard-wrapped text: they must not be read
     as one sentence running through the label lines between them ("... has been drafted /
