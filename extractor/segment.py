@@ -53,6 +53,15 @@ _MONITOR_URL = re.compile(r"/reports/(?P<year>(?:19|20)\d\d)/(?P<slug>[a-z0-9-]+
 _MAR_URL = re.compile(r"/country/(?P<slug>[a-z0-9-]+)(?P<mines>/anti-personnel-mines)?/?$")
 _WAYBACK = re.compile(r"/web/(?P<ts>\d{4})\d*(?:id_)?/(?P<orig>.+)$")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# a base MAR country page: its deadline line, its tab labels, what its text is about
+_ARTICLE_DEADLINE = re.compile(r"^\W*Article ([45]) deadline\b", re.I | re.M)
+_TAB_LABELS = re.compile(
+    r"^[ \t]*(?:Cluster Munition Remnants|Anti-Personnel Mines)[ \t]*$", re.I | re.M
+)
+_CMR_WORDS = re.compile(r"\bcluster munitions?\b|\bCMR\b|\bsubmunitions?\b|\bbomblets?\b", re.I)
+_MINE_WORDS = re.compile(
+    r"\b(?:anti-?personnel|AP) mines?\b|\bminefields?\b|\bmined areas?\b", re.I
+)
 _MONITOR_ARCHIVE = re.compile(
     r"[?&]url=lm(?:/|%2F)(?P<year>(?:19|20)\d\d)(?:/|%2F)(?:countries(?:/|%2F))?"
     r"(?P<slug>[a-z0-9_-]+)",
@@ -151,8 +160,8 @@ def metadata(doc: LoadedDocument, overrides: dict | None = None) -> DocumentMeta
     archive = _MONITOR_ARCHIVE.search(url)
 
     # series
-    if mar:
-        setv("series", "mar-mines" if mar.group("mines") else "mar-cmr", "url:mar-country-page")
+    if mar and mar.group("mines"):
+        setv("series", "mar-mines", "url:mar-country-page")
     if monitor or "the-monitor.org" in url:
         setv("series", "monitor", "url:monitor")
     if download:
@@ -167,10 +176,26 @@ def metadata(doc: LoadedDocument, overrides: dict | None = None) -> DocumentMeta
         setv("series", "mar-cmr" if cmr else "mar-mines", "text:deadline-heading")
     if re.search(r"landmine (and cluster munition )?monitor|last updated:", text[:600], re.I):
         setv("series", "monitor", "text:monitor-header")
+    if mar:  # the base country page: its CMR tab, unless the page is about mines only
+        setv("series", *_mar_base_page_tab(text))
 
     _set_country(meta, doc, text, overrides or {}, mar, monitor, archive, download)
     _set_year(meta, text, setv, title_report, monitor, archive, snapshot_year, named)
     return meta
+
+
+def _mar_base_page_tab(text: str) -> tuple[str, str]:
+    """The tab a base MAR country page (no "/anti-personnel-mines") shows: the CMR tab for a
+    country with cluster munition remnants, the mines tab for one without (Algeria, Egypt).
+    The page's own deadline line decides ("Article 5 deadline": the mines treaty); a page that
+    never names cluster munitions past its tab labels is about mines."""
+    deadline = _ARTICLE_DEADLINE.search(text[:2000])
+    if deadline:
+        return ("mar-cmr" if deadline.group(1) == "4" else "mar-mines"), "text:article-deadline"
+    body = _TAB_LABELS.sub("", text)
+    if not _CMR_WORDS.search(body) and _MINE_WORDS.search(body):
+        return "mar-mines", "text:mines-only"
+    return "mar-cmr", "url:mar-country-page"
 
 
 def _named_editions(text: str, heads: list[str]) -> list[tuple[str, int, str]]:

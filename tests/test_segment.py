@@ -23,13 +23,36 @@ def meta(text: str, url: str | None = None, title: str | None = None, **override
 
 
 CASES = [
-    # MAR country pages: the tab gives the series, the slug the country
+    # MAR country pages: the tab gives the series, the slug the country; on the base page
+    # (the CMR tab of a country with cluster munition remnants) the report named wins
     (
         f"{MAR}/cambodia",
         'Click here to download the full "Clearing Cluster Munition Remnants 2019" report '
         "for Cambodia.",
         ("KHM", "mar-cmr", 2019),
-        {"series": "url:mar-country-page", "report_year": "text:download-line"},
+        {"series": "text:download-line", "report_year": "text:download-line"},
+    ),
+    (
+        f"{MAR}/cambodia",
+        "Cluster Munition Remnants\nAnti-Personnel Mines\nIn 2018, operators destroyed "
+        "submunitions in the north-east.",
+        ("KHM", "mar-cmr", 2019),
+        {"series": "url:mar-country-page"},
+    ),
+    # the base page of a country with mines only shows the mines tab
+    (
+        f"{MAR}/algeria",
+        "Cluster Munition Remnants\nAnti-Personnel Mines\n  \u2022 Article 5 deadline\n"
+        "1 April 2017\nIn 2015, the army cleared mined areas on the border.",
+        ("DZA", "mar-mines", 2016),
+        {"series": "text:article-deadline"},
+    ),
+    (
+        f"{MAR}/egypt",
+        "Cluster Munition Remnants\nAnti-Personnel Mines\nIn 2017, the army cleared "
+        "minefields in the Western Desert.",
+        ("EGY", "mar-mines", 2018),
+        {"series": "text:mines-only"},
     ),
     (
         f"{MAR}/lao-peoples-democratic-republic/anti-personnel-mines",
@@ -227,6 +250,8 @@ def test_edition_year_from_the_years_in_the_text(text, year):
         ("Nagorno-Karabakh", "XNK"),
         ("Western Sahara", "XWS"),
         ("Somaliland", "XSL"),
+        ("Abkhazia", "XAB"),
+        ("Falkland Islands/Malvinas", "GBR"),
         ("KHM", "KHM"),
         ("Atlantis", None),
     ],
