@@ -1022,6 +1022,74 @@ def test_extensions_asked_or_announced_and_surveys_of_every_area(sentence, expec
     assert events(sentence) == expected
 
 
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        # a request submitted, its date before its object
+        (
+            "Ruritania submitted in May 2024 a request for a new deadline under the procedure "
+            "for newly found mined areas.",
+            [("extension_requested", "completed", 2024)],
+        ),
+        ("Ruritania had not submitted a request for an Article 5 deadline by 2024.", []),
+        # a body set up: by decree, named by a nominal, or still a draft decree
+        (
+            "Ruritania set up the committee by presidential decree in 2003.",
+            [("authority_established", "completed", 2003)],
+        ),
+        (
+            "The government marked the change with the creation, by decree of the Council of "
+            "Ministers in May 2022, of a National Authority for Mine Action.",
+            [("authority_established", "completed", 2022)],
+        ),
+        (
+            "A draft decree establishing a national mine action authority was sent to the "
+            "Prime Minister in October 2023.",
+            [("authority_established", "in_progress", 2023)],
+        ),
+        ("Operators await the creation of a national authority.", []),
+        # funding told by the grant, then its verb
+        (
+            "The first grant for survey, from the Netherlands, was secured in 2023.",
+            [("funding_secured", "completed", 2023)],
+        ),
+        ("Funding for clearance had not been secured by 2024.", []),
+        # an information system lacking, records moved onto IMSMA Core
+        (
+            "Ruritania still lacks a national information management system.",
+            [("database_introduced", "not_done", None)],
+        ),
+        (
+            "RNAC moved its clearance records onto IMSMA Core during 2022.",
+            [("database_introduced", "completed", 2022)],
+        ),
+        (
+            "RNAC has not set out a resource mobilisation strategy.",
+            [("resource_mobilisation_strategy_adopted", "not_done", None)],
+        ),
+        # the year in a war's name is no date of the event
+        (
+            "Three decades after the 1991 Gulf War, Ruritania has not joined the Convention on "
+            "Cluster Munitions.",
+            [("ccm_accession", "not_done", None)],
+        ),
+    ],
+)
+def test_requests_bodies_by_decree_grants_and_information_systems(sentence, expected):
+    assert events(sentence) == expected
+
+
+def test_a_secretariat_for_demining_set_up_by_decree_in_the_next_sentence():
+    found = developments.find(
+        "It was set up by ministerial decree in 2006 to coordinate clearance.",
+        "Clearance is coordinated by the Secretariat for Demining of the Ministry of Planning.",
+        2020,
+    )
+    assert [(e.event, e.stage, e.year) for e in found] == [
+        ("authority_established", "completed", 2006)
+    ]
+
+
 def test_accession_under_consideration_after_a_sentence_about_the_convention():
     found = developments.find(
         'In April 2012, an official told the Monitor that accession was "under active '
