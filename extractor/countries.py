@@ -122,13 +122,15 @@ _NAME_WORDS = re.compile(r"[A-Z][\w\u2019'-]*(?:\s+(?:of|the|and|[A-Z][\w\u2019'
 def subject_country(sentence: str) -> Country | None:
     """The country a sentence opens with as its subject ("Neighbouring Georgia, for its part,
     adopted ...", "Malawi, which ..."), if it names one in its first words."""
-    rest = sentence[_LEAD.match(sentence).end() :]
+    lead = _LEAD.match(sentence)
+    rest = sentence[lead.end() :]
     words = _NAME_WORDS.match(rest)
     if not words:
         return None
     names = [w.removesuffix("'s").removesuffix("\u2019s") for w in words.group(0).split()]
+    neighbour = "neighbo" in lead.group(0).lower()  # "In neighbouring DRC, ...": a country
     for size in range(len(names), 0, -1):
-        if size == 1 and names[0].isupper():
+        if size == 1 and names[0].isupper() and not neighbour:
             continue  # an acronym ("DMA's standard"), not a country code
         found = lookup(" ".join(names[:size]))
         if found is not None:

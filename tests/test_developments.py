@@ -1079,6 +1079,40 @@ def test_requests_bodies_by_decree_grants_and_information_systems(sentence, expe
     assert events(sentence) == expected
 
 
+@pytest.mark.parametrize(
+    "sentence,previous,expected",
+    [
+        # the instrument of the sentence before, as the object of its approval
+        (
+            "The Council of Ministers approved it in March 2016.",
+            "A national strategy for 2016-2020 was drafted in 2015.",
+            [("strategy_adopted", "completed", 2016)],
+        ),
+        (
+            "They were revised in 2019 to cover battle area clearance.",
+            "Clearance follows national standards based on IMAS.",
+            [("standards_adopted", "completed", 2019)],
+        ),
+        # nothing named before: "it" is anything
+        ("The army approved it in 2015.", "Clearance resumed in the north.", []),
+        # a commitment of money, and a handover intended
+        (
+            "In 2015 the government committed a further £12 million to the next phase.",
+            "",
+            [("funding_secured", "completed", 2015)],
+        ),
+        (
+            "The island government intends to take over the database once clearance ends.",
+            "",
+            [("national_handover", "in_progress", None)],
+        ),
+    ],
+)
+def test_anaphora_commitments_and_handovers_intended(sentence, previous, expected):
+    found = developments.find(sentence, previous, 2024)
+    assert [(e.event, e.stage, e.year) for e in found] == expected
+
+
 def test_a_secretariat_for_demining_set_up_by_decree_in_the_next_sentence():
     found = developments.find(
         "It was set up by ministerial decree in 2006 to coordinate clearance.",
@@ -1467,6 +1501,8 @@ def test_an_event_of_another_country_is_not_this_ones():
         ("The Democratic Republic of the Congo adopted standards.", "COD"),
         ("Bosnia and Herzegovina's parliament passed the law.", "BIH"),
         ("DMA's environmental standard was issued in 2023.", None),  # an acronym, no code
+        # ... but after "neighbouring" an acronym is a country's
+        ("In neighbouring DRC, the government submitted a request in 2014.", "COD"),
         ("The government adopted a strategy.", None),
     ],
 )
