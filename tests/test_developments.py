@@ -1113,6 +1113,60 @@ def test_anaphora_commitments_and_handovers_intended(sentence, previous, expecte
     assert [(e.event, e.stage, e.year) for e in found] == expected
 
 
+@pytest.mark.parametrize(
+    "sentence,previous,expected",
+    [
+        (
+            "A nationwide assessment of suspected areas, carried out by the RNAC, was completed "
+            "in November 2016.",
+            "",
+            [("baseline_survey_completed", "completed", 2016)],
+        ),
+        (
+            "Parliament gave its consent in 2020 and the instrument of ratification was "
+            "deposited on 2 March 2021.",
+            "Ruritania signed the Convention on Cluster Munitions in 2008.",
+            [("ccm_accession", "completed", 2021)],
+        ),
+        (
+            "In 2019 the army began recording clearance in an IMSMA database, the first use "
+            "of the system in the country.",
+            "",
+            [("database_introduced", "completed", 2019)],
+        ),
+        (
+            "The UNDP adviser left in mid-2012, when management of the programme was handed "
+            "over entirely to Ruritanian staff.",
+            "",
+            [("national_handover", "completed", 2012)],
+        ),
+    ],
+)
+def test_assessments_deposits_first_use_and_handover_to_national_staff(
+    sentence, previous, expected
+):
+    found = developments.find(sentence, previous, 2024)
+    assert [(e.event, e.stage, e.year) for e in found] == expected
+
+
+def test_a_body_named_by_its_acronym_after_a_parenthesis_or_by_an_order():
+    text = (
+        "Inter-Agency Committee on Explosive Hazards (IACEH), created by executive order in "
+        "March 2020\n"
+    )
+    named = developments.named_authorities(text, developments.defined_acronyms(text))
+    found = developments.find(text.strip(), "", 2021, named=named)
+    assert [(e.event, e.stage, e.year) for e in found] == [
+        ("authority_established", "completed", 2020)
+    ]
+    assert events("In 2011 a decree creating the National Mine Action Authority was signed.") == [
+        ("authority_established", "completed", 2011)
+    ]
+    assert events("A draft decree creating a national mine action authority was written.") == [
+        ("authority_established", "in_progress", None)
+    ]
+
+
 def test_a_secretariat_for_demining_set_up_by_decree_in_the_next_sentence():
     found = developments.find(
         "It was set up by ministerial decree in 2006 to coordinate clearance.",
