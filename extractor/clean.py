@@ -32,7 +32,13 @@ _CHARACTERS = str.maketrans(
     }
 )
 _BRACKET_NOTE = re.compile(r"(?<=[\w\)\.,;:%])\[\d{1,3}\]")
-_GLUED_NOTE = re.compile(r"(?<=[a-z\)][\.,;:])\d{1,3}(?=\s+[A-Z\u201c\"(]|\s*$)", re.M)
+# a note number after a word's or a year's full stop ("municipalities.1 This", "end of 2017.2 The")
+# (after a year, only before the next sentence: "was cleared in 2017.3" may be a number)
+_GLUED_NOTE = re.compile(
+    r"(?<=[a-z\)][\.,;:])\d{1,3}(?=\s+[A-Z\u201c\"(]|\s*$)"
+    r"|(?<=\b(?:19|20)\d\d\.)\d{1,3}(?=\s+[A-Z\u201c\"(])",
+    re.M,
+)
 # a note number after an area ("1,250km2 5 of confirmed", "167km2,3 though", "2.1km2.3 The"):
 # a unit is never followed by a small number and then a word
 _UNIT_NOTE = re.compile(

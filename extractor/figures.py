@@ -316,6 +316,8 @@ def year_phrases(sentence: str) -> list[YearPhrase]:
             kind = "in"
         elif re.match(r"\s*[–-]\s*\d", after) or re.search(r"\d\s*[–-]\s*$", before):
             kind = "range"
+        elif lead is None and re.match(r"\s*,\s*when\b", sentence[m.end() : m.end() + 8]):
+            kind = "in"  # "an increase on 2017, when only 0.12km2 was cleared"
         elif lead is None:
             continue
         else:

@@ -63,6 +63,8 @@ def test_hyphenation_at_line_ends(text, joined):
         ),
         ("as the table shows.[12]", "as the table shows."),
         ("was cleared in 2017.3", "was cleared in 2017.3"),  # a number, not a marker
+        # ... but a year's full stop before the next sentence takes a note number
+        ("at the end of 2017.2 The reduction", "at the end of 2017. The reduction"),
         ("covering 4.5km2 in 2019", "covering 4.5km2 in 2019"),
     ],
 )

@@ -241,6 +241,11 @@ METRICS = [
             ("area_reduced", 0.37, 2018, None),
         ],
     ),
+    # "<year>, when ..." after a word that is no date lead ("an increase on 2017, when")
+    (
+        "This was a clear increase on 2018, when only 0.21km2 was cleared.",
+        [("area_cleared", 0.21, 2018, None)],
+    ),
     # a quantity's noun phrase stops at a colon: the CHA after it is a part, not its kind
     (
         "In 2019, Testland had 1.46km2 of mined area: two confirmed hazardous areas (CHAs) "
