@@ -156,6 +156,25 @@ def test_dev_and_heldout_do_not_share_sentences():
             "land_release_method",
             None,
         ),
+        # a pledge worded as what it will not allow; ecosystems are the environment
+        (
+            "Ruritania should reaffirm that it will never again allow landmines to be laid.",
+            "no_new_use",
+            None,
+        ),
+        (
+            "The RMAC should say how clearance will limit harm to fragile desert ecosystems.",
+            "environment",
+            None,
+        ),
+        # telling States Parties is reporting, but not the main ask when another is named
+        ("Ruritania should inform States Parties of its progress.", "reporting", None),
+        (
+            "Ruritania should notify States Parties of the newly found area and request a new "
+            "deadline.",
+            "deadline_extension",
+            None,
+        ),
     ],
 )
 def test_main_ask_and_near_misses(text, first, absent):
