@@ -86,7 +86,7 @@ class Rules:
     labels: list[tuple[re.Pattern, str, str]]
     inline_labels: list[tuple[re.Pattern, str, str]]
     label_values: dict[str, re.Pattern]
-    named_authority: dict[str, re.Pattern]  # acronym (case kept), name, set_up
+    named_authority: dict[str, re.Pattern]  # acronym (case kept), name, international, set_up
 
 
 @lru_cache(maxsize=1)
@@ -517,7 +517,11 @@ def named_authorities(text: str, defined: dict[str, str] | None = None) -> re.Pa
     ``defined_acronyms``, when the caller has them already."""
     spec = rules().named_authority
     defined = defined_acronyms(text) if defined is None else defined
-    found = sorted({acr for words, acr in defined.items() if spec["name"].search(words)})
+    found = sorted(
+        acr
+        for words, acr in defined.items()
+        if spec["name"].search(words) and not spec["international"].search(words)
+    )
     return _named_pattern("|".join([spec["acronym"].pattern, *map(re.escape, found)]))
 
 

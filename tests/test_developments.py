@@ -1165,6 +1165,15 @@ def test_a_body_named_by_its_acronym_after_a_parenthesis_or_by_an_order():
     assert events("A draft decree creating a national mine action authority was written.") == [
         ("authority_established", "in_progress", None)
     ]
+    # a decree not yet signed creates nothing
+    assert events("A decree creating a national mine action authority awaits signature.") == []
+    # an international body named by its acronym is never set up as the country's
+    text = (
+        "The migration, completed in 2020 with support from the Geneva International Centre "
+        "for Humanitarian Demining (GICHD), created a new field."
+    )
+    named = developments.named_authorities(text, developments.defined_acronyms(text))
+    assert developments.find(text, "", 2021, named=named) == []
 
 
 def test_a_secretariat_for_demining_set_up_by_decree_in_the_next_sentence():
