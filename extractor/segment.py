@@ -53,6 +53,11 @@ _MONITOR_URL = re.compile(r"/reports/(?P<year>(?:19|20)\d\d)/(?P<slug>[a-z0-9-]+
 _MAR_URL = re.compile(r"/country/(?P<slug>[a-z0-9-]+)(?P<mines>/anti-personnel-mines)?/?$")
 _WAYBACK = re.compile(r"/web/(?P<ts>\d{4})\d*(?:id_)?/(?P<orig>.+)$")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# a report chapter copied to docslib.org: "/doc/6861773/serbia-the-mines-2019",
+# "/doc/9182734/chad-clearing-cluster-munition-remnants-2019"
+_DOCSLIB_REPORT = re.compile(
+    r"-(?:(?P<mines>the-mines)|(?:cluster-)?munition-remnants)-(?:19|20)\d\d\b"
+)
 # a base MAR country page: its deadline line, its tab labels, what its text is about
 _ARTICLE_DEADLINE = re.compile(r"^\W*Article ([45]) deadline\b", re.I | re.M)
 _TAB_LABELS = re.compile(
@@ -176,6 +181,9 @@ def metadata(doc: LoadedDocument, overrides: dict | None = None) -> DocumentMeta
         setv("series", "mar-cmr" if cmr else "mar-mines", "text:deadline-heading")
     if re.search(r"landmine (and cluster munition )?monitor|last updated:", text[:600], re.I):
         setv("series", "monitor", "text:monitor-header")
+    docslib = _DOCSLIB_REPORT.search(path) if "docslib.org" in url else None
+    if docslib:  # a copy of a report chapter: its address keeps the report's title
+        setv("series", "mar-mines" if docslib.group("mines") else "mar-cmr", "url:docslib-title")
     if mar:  # the base country page: its CMR tab, unless the page is about mines only
         setv("series", *_mar_base_page_tab(text))
 

@@ -39,6 +39,19 @@ CASES = [
         ("KHM", "mar-cmr", 2019),
         {"series": "url:mar-country-page"},
     ),
+    # a chapter copied to docslib.org keeps the report's title in its address
+    (
+        "https://docslib.org/doc/2937114/ruritania-clearing-the-mines-2016",
+        "RURITANIA\nIn 2015, the army cleared 0.3km2 of mined area.",
+        (None, "mar-mines", 2016),
+        {"series": "url:docslib-title"},
+    ),
+    (
+        "https://docslib.org/doc/9182734/chad-clearing-cluster-munition-remnants-2019",
+        "CHAD\nIn 2018, 82 submunitions were destroyed.",
+        ("TCD", "mar-cmr", 2019),
+        {"series": "url:docslib-title"},
+    ),
     # the base page of a country with mines only shows the mines tab
     (
         f"{MAR}/algeria",
