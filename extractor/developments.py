@@ -71,6 +71,7 @@ class Rules:
     boundary: re.Pattern
     hypothetical: re.Pattern
     aside: re.Pattern
+    history: re.Pattern
     relative: re.Pattern
     intention: re.Pattern
     events: list[EventRule]
@@ -127,6 +128,7 @@ def rules() -> Rules:
         boundary=rx(data["boundary"]),
         hypothetical=rx(data["hypothetical"]),
         aside=rx(data["aside"]),
+        history=rx(data["history"]),
         relative=rx(data["relative"]),
         intention=rx(data["intention"]),
         events=events,
@@ -300,7 +302,10 @@ _NAME_WORDS = re.compile(r"(?:\s+(?-i:[A-Z])[\w'-]*)*\s+")
 
 
 def _length(gap: str) -> int:
-    """Characters between a cue and a trigger, a blanked clause counting as one space."""
+    """Characters between a cue and a trigger, a blanked clause and an aside on how the
+    instrument was made (``history``) each counting as one space."""
+    if "," in gap:
+        gap = rules().history.sub(", ", gap)
     return len(_SPACES.sub(" ", gap)) if "  " in gap else len(gap)
 
 
@@ -382,6 +387,8 @@ def _stage(text: str, trigger: _Trigger, triggers: list[_Trigger]) -> tuple[str,
     if r.ask.search(before) or (r.condition.search(before) and not _past_when(text, before, start)):
         return None  # "should be adopted", "once it is adopted": nothing happened
     if stage == "completed" and r.negation.search(before):
+        if attributive and attributive[0] == "in_progress":
+            return attributive  # "Draft standards ... had not been adopted": still a draft
         return "not_done", start, end
     if stage == "completed" and r.plan.search(before):
         return "in_progress", start, end

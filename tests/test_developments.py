@@ -1176,6 +1176,57 @@ def test_a_body_named_by_its_acronym_after_a_parenthesis_or_by_an_order():
     assert developments.find(text, "", 2021, named=named) == []
 
 
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        # an aside on how the instrument was made does not keep its predicate from it
+        (
+            "The national strategy for 2019-2023, prepared with support from UNDP and discussed "
+            "with operators over many months, was validated at a workshop in March 2019.",
+            [("strategy_adopted", "completed", 2019)],
+        ),
+        (
+            "The national standards for survey and clearance, on which the RNAC had been "
+            "working since 2016, were finally signed off by the minister in May 2018.",
+            [("standards_adopted", "completed", 2018)],
+        ),
+        # ... and its date stays the draft's
+        (
+            "Draft national standards, written by the RNAC in 2015, had still not been formally "
+            "adopted by the end of 2016.",
+            [("standards_adopted", "in_progress", 2015)],
+        ),
+        (
+            "Its national standards, too, were brought up to date during 2017.",
+            [("standards_adopted", "completed", 2017)],
+        ),
+        # work on an instrument going on, not stopped
+        (
+            "Work on a five-year national mine action strategy continued in 2019.",
+            [("strategy_adopted", "in_progress", 2019)],
+        ),
+        ("Work on a national strategy stopped in 2023 when the war began.", []),
+        # a law put before the legislature, or told by what it is to do
+        (
+            "A draft mine action law was introduced in Parliament in 2019.",
+            [("law_adopted", "in_progress", 2019)],
+        ),
+        (
+            "Legislation to give the RNAC a statutory basis was drafted during 2020.",
+            [("law_adopted", "in_progress", 2020)],
+        ),
+        # "first put before the Assembly in 2019" is the law's history: its status is 2023's
+        (
+            "A mine action law, first put before the Assembly in 2019, made no progress during "
+            "2023.",
+            [("law_adopted", "in_progress", 2023)],
+        ),
+    ],
+)
+def test_asides_on_making_work_on_and_laws_before_the_legislature(sentence, expected):
+    assert events(sentence) == expected
+
+
 def test_a_secretariat_for_demining_set_up_by_decree_in_the_next_sentence():
     found = developments.find(
         "It was set up by ministerial decree in 2006 to coordinate clearance.",
