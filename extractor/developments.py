@@ -534,8 +534,13 @@ def named_authorities(text: str, defined: dict[str, str] | None = None) -> re.Pa
 
 @lru_cache(maxsize=64)
 def _named_pattern(acronyms: str) -> re.Pattern:
-    set_up = rules().named_authority["set_up"].pattern
-    return re.compile(rf"(?-i:\b(?:{acronyms})\b){set_up}", re.I)
+    spec = rules().named_authority
+    name = rf"(?-i:\b(?:{acronyms})\b)"
+    return re.compile(
+        rf"{name}{spec['set_up'].pattern}|{spec['before'].pattern}{name}(?![\x27\u2019]s)"
+        rf"|{name}{spec['relative_by'].pattern}",
+        re.I,
+    )
 
 
 # a document's acronyms of event triggers: (any of them, {index of the event rule: its acronyms})
@@ -626,7 +631,7 @@ def _may_hold_event(
 
 def _names_a_body(named: re.Pattern | None, text: str) -> bool:
     """A named body set up in ``text`` (the cheap check, for the set-up words alone, first)."""
-    return bool(named and rules().named_authority["set_up"].search(text) and named.search(text))
+    return bool(named and rules().named_authority["verbs"].search(text) and named.search(text))
 
 
 def _named_rule(named: re.Pattern) -> EventRule:

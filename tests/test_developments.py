@@ -1227,6 +1227,62 @@ def test_asides_on_making_work_on_and_laws_before_the_legislature(sentence, expe
     assert events(sentence) == expected
 
 
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a body named by its acronym, the verb before it or in a relative clause after it
+        (
+            "The Council of Ministers set up RNAO in May 2002. The Ruritania National Mine "
+            "Action Office (RNAO) coordinates clearance.",
+            [("authority_established", "completed", 2002)],
+        ),
+        (
+            "In 2014, the new government created the Ruritania Explosive Management Authority "
+            "(REMA) to coordinate clearance.",
+            [("authority_established", "completed", 2014)],
+        ),
+        (
+            "RuMAC, which the Ministry of Defence created in June 2012, coordinates clearance.",
+            [("authority_established", "completed", 2012)],
+        ),
+        # the body acting, a possessive, a negation: no body set up
+        ("The RuMAC established a working group in 2019.", []),
+        ("The government has not yet established the RuMAC.", []),
+    ],
+)
+def test_a_named_body_set_up_by_an_active_verb(text, expected):
+    named = developments.named_authorities(text, developments.defined_acronyms(text))
+    sentence = text.split(". ")[0]
+    found = developments.find(sentence, "", 2024, named=named)
+    assert [(e.event, e.stage, e.year) for e in found] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        (
+            "The new deadline, which States Parties agreed to in late 2018, was granted on the "
+            "understanding that Ruritania would produce an annual work plan.",
+            [("extension_granted", "completed", 2018)],
+        ),
+        (
+            "The RNAC's database was converted to IMSMA Core over the course of 2021.",
+            [("database_introduced", "completed", 2021)],
+        ),
+        (
+            "In 2022, the RNAC put a new national database into service.",
+            [("database_introduced", "completed", 2022)],
+        ),
+        (
+            "The RNAC moved its data from the legacy IMSMA system to IMSMA Core during 2023.",
+            [("database_introduced", "completed", 2023)],
+        ),
+    ],
+)
+def test_deadlines_granted_and_databases_converted(sentence, expected):
+    assert events(sentence) == expected
+
+
 def test_a_secretariat_for_demining_set_up_by_decree_in_the_next_sentence():
     found = developments.find(
         "It was set up by ministerial decree in 2006 to coordinate clearance.",
