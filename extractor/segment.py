@@ -83,7 +83,13 @@ _DESTROYED = re.compile(
     r"\d[\d,]*\s+(?:[\w-]+\s+){0,3}(?:were\s+|was\s+)?(?:destroyed|cleared)\b", re.I
 )
 _FUTURE_BEFORE = re.compile(
-    r"\b(?:by|until|till|before|from|to|beyond)\s+(?:the\s+)?(?:end[\s-]+(?:of\s+)?)?(?:\d{1,2}\s+)?\Z|"
+    r"\b(?:by|until|till|before|from|to|beyond|later than)\s+(?:the\s+)?(?:end[\s-]+(?:of\s+)?)?"
+    r"(?:\d{1,2}\s+)?\Z|"
+    # "its deadline to destroy all mines in mined areas it controls is 1 March 2018", "the final
+    # date by which it must have destroyed them is 1 March 2018"
+    r"\b(?:deadlines?|final date|date by which)\b[^.;\n]{0,100}?"
+    r"\b(?:is|was|of|on|falls on|expires on|expired on)\s+"
+    r"(?:\d{1,2}\s+)?\Z|"
     r"\b(?:deadlines?|targets?|expire[sd]?|extension|extended|goal|due|(?:plan|plans|planned|"
     r"aims?|intends?|expects?|expected|scheduled|hopes?) to)\b"
     # on the year's line, or ending the line before (a label: "Article 5 deadline\n1 March")
@@ -354,8 +360,8 @@ def _sentence(text: str, match: re.Match) -> str:
 
 def _future(text: str, match: re.Match) -> bool:
     """A year of a deadline, target, plan or range, not of something that happened."""
-    before = text[max(0, match.start() - 45) : match.start()]
-    after = text[match.end() : match.end() + 25]
+    before = text[max(0, match.start() - 110) : match.start()]
+    after = text[match.end() : match.end() + 40]
     return bool(_FUTURE_BEFORE.search(before) or _FUTURE_AFTER.match(after))
 
 

@@ -243,6 +243,22 @@ def test_overrides_win_and_say_so():
             "to August 2030.",
             2025,
         ),
+        # a deadline told by the treaty's words, or set "as" a new deadline further on
+        (
+            "The final date by which Testland must have destroyed all mines in mined areas it "
+            "controls is 1 March 2018. In 2016, 0.4km2 was cleared.",
+            2017,
+        ),
+        (
+            "In 2022, 0.2km2 was cleared. Testland must clear them as soon as possible, but not "
+            "later than 31 December 2024.",
+            2023,
+        ),
+        (
+            "In 2018, 0.1km2 was cleared. The Meeting in November 2018 set 31 December 2020 as "
+            "Testland's new deadline.",
+            2019,
+        ),
     ],
 )
 def test_edition_year_from_the_years_in_the_text(text, year):
