@@ -386,10 +386,18 @@ def _stage(text: str, trigger: _Trigger, triggers: list[_Trigger]) -> tuple[str,
     before = text[:start]
     if r.ask.search(before) or (r.condition.search(before) and not _past_when(text, before, start)):
         return None  # "should be adopted", "once it is adopted": nothing happened
+    draft = attributive is not None and attributive[0] == "in_progress"
     if stage == "completed" and r.negation.search(before):
-        if attributive and attributive[0] == "in_progress":
+        if draft:
             return attributive  # "Draft standards ... had not been adopted": still a draft
         return "not_done", start, end
+    if (
+        stage == "not_done"
+        and draft
+        and start >= trigger.end
+        and r.draft_only.search(text[start:end])
+    ):
+        return attributive  # "Draft standards ... have not been finalised": still a draft
     if stage == "completed" and r.plan.search(before):
         return "in_progress", start, end
     return stage, start, end

@@ -1283,6 +1283,84 @@ def test_deadlines_granted_and_databases_converted(sentence, expected):
     assert events(sentence) == expected
 
 
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        # a draft not finalised is still a draft; a draft law not passed is not done (gold)
+        (
+            "Draft standards for battle area clearance, prepared in 2019, have not been finalised.",
+            [("standards_adopted", "in_progress", 2019)],
+        ),
+        (
+            "A draft law giving the RNAC a mandate had still not been passed by parliament.",
+            [("law_adopted", "not_done", None)],
+        ),
+        (
+            "The board approved a national clearance plan for 2016-2018 in March 2016.",
+            [("strategy_adopted", "completed", 2016)],
+        ),
+        (
+            "A gender and diversity policy has been in place since 2020.",
+            [("gender_policy_adopted", "completed", 2020)],
+        ),
+        # handovers: management passed to national staff, responsibility to a named body
+        (
+            "Management of the national database passed to Ruritanian staff of the centre in "
+            "May 2005, when the last adviser left.",
+            [("national_handover", "completed", 2005)],
+        ),
+        (
+            "When United Nations support ended in 2012, responsibility for all remaining "
+            "clearance and record-keeping was handed over to the Ruritania Army centre.",
+            [("national_handover", "completed", 2012)],
+        ),
+        (
+            "Coordination of operations and all paper records were handed over to the RNC's "
+            "secretariat in June 2015.",
+            [("national_handover", "completed", 2015)],
+        ),
+        (
+            "In 2021, Ruritania secured its first international funding for survey.",
+            [("funding_secured", "completed", 2021)],
+        ),
+        (
+            "Environmental management guidelines for clearance were issued by the RNAC in "
+            "March 2022.",
+            [("environment_policy_adopted", "completed", 2022)],
+        ),
+        (
+            "The Meeting of States Parties in December 2019 set 1 March 2023 as Ruritania's new "
+            "clearance deadline.",
+            [("extension_granted", "completed", 2019)],
+        ),
+        (
+            "The army's demining procedures were rewritten during 2014.",
+            [("procedures_revised", "completed", 2014)],
+        ),
+        (
+            "In May 2013, the navy said it planned to start using IMSMA within the year.",
+            [("database_introduced", "in_progress", 2013)],
+        ),
+        (
+            "The programme is run by a demining coordination office in the ministry, created in "
+            "2018.",
+            [("authority_established", "completed", 2018)],
+        ),
+    ],
+)
+def test_drafts_plans_handovers_and_first_funding(sentence, expected):
+    assert events(sentence) == expected
+
+
+def test_a_body_named_in_spanish_set_up_by_decree():
+    text = "The Comision Nacional de Desminado (CND) was created by executive decree in 2013."
+    named = developments.named_authorities(text, developments.defined_acronyms(text))
+    found = developments.find(text, "", 2015, named=named)
+    assert [(e.event, e.stage, e.year) for e in found] == [
+        ("authority_established", "completed", 2013)
+    ]
+
+
 def test_a_secretariat_for_demining_set_up_by_decree_in_the_next_sentence():
     found = developments.find(
         "It was set up by ministerial decree in 2006 to coordinate clearance.",
