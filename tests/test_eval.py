@@ -45,16 +45,20 @@ HELDOUT_FLOORS = {
     "heldout6": ((0.7, 0.7), (0.65, 0.8), 0.75),
     "heldout7": ((0.82, 0.75), (0.85, 0.78), 0.85),
     "heldout8": ((0.85, 0.7), (0.7, 0.85), 0.9),
-    "heldout9": ((0.72, 0.52), (0.8, 0.85), 0.9),
-    "heldout10": ((0.65, 0.47), (0.78, 0.85), 0.8),
-    "heldout11": ((0.8, 0.67), (0.72, 0.94), 0.85),
-    "heldout12": ((0.8, 0.55), (0.78, 0.95), 0.9),
+    "heldout9": ((0.76, 0.64), (0.8, 0.85), 0.9),
+    "heldout10": ((0.72, 0.64), (0.78, 0.85), 0.8),
+    "heldout11": ((0.86, 0.8), (0.72, 0.94), 0.85),
+    "heldout12": ((0.83, 0.67), (0.78, 0.95), 0.9),
     "heldout13": ((0.88, 0.82), (0.84, 0.93), 0.9),
-    "heldout14": ((0.8, 0.6), (0.8, 0.94), 0.9),
+    "heldout14": ((0.82, 0.72), (0.8, 0.94), 0.9),
     "heldout15": ((0.78, 0.73), (0.72, 0.82), 0.88),
-    "heldout16": ((0.76, 0.47), (0.73, 0.82), 0.77),
-    "heldout17": ((0.72, 0.65), (0.76, 0.92), 0.8),
-    "heldout18": ((0.82, 0.65), (0.7, 0.9), 0.88),
+    "heldout16": ((0.8, 0.76), (0.76, 0.85), 0.8),
+    "heldout17": ((0.74, 0.7), (0.76, 0.92), 0.8),
+    "heldout18": ((0.82, 0.69), (0.7, 0.9), 0.88),
+    "heldout19": ((0.74, 0.8), (0.74, 0.88), 0.8),
+    "heldout20": ((0.7, 0.5), (0.74, 0.8), 0.82),
+    "heldout21": ((0.83, 0.83), (0.65, 0.78), 0.8),
+    "heldout22": ((0.58, 0.49), (0.66, 0.7), 0.74),
 }
 # figures (precision, recall) where a set is under 0.95: the misses left are told in its README
 FIGURE_FLOORS = {
@@ -67,7 +71,14 @@ FIGURE_FLOORS = {
     "heldout16": (0.92, 0.72),
     "heldout17": (0.95, 0.9),
     "heldout18": (0.92, 0.84),
+    "heldout19": (0.95, 0.87),
+    "heldout20": (0.68, 0.53),
+    "heldout21": (0.95, 0.92),
+    "heldout22": (0.92, 0.88),
 }
+# metadata (all three right) where a set is under 1.0: heldout20's two MAR page excerpts state
+# no year a report describes (its README)
+METADATA_FLOORS = {"heldout20": 0.83}
 
 
 @pytest.mark.parametrize("folder", sorted(HELDOUT_FLOORS))
@@ -78,7 +89,7 @@ def test_extraction_keeps_its_scores_on_the_held_out_documents(folder):
     data = _eval(str(TESTS / folder / "gold"), "--documents", str(TESTS / folder))
     assert data["documents"] == len(list((TESTS / folder / "gold").glob("*.yml")))
     assert data["errors"] == []
-    assert data["metadata"]["all"] == 1.0
+    assert data["metadata"]["all"] >= METADATA_FLOORS.get(folder, 1.0)
     assert data["recommendations"]["precision"] >= 0.95, data["recommendations"]
     assert data["recommendations"]["recall"] >= 0.95, data["recommendations"]
     figure_p, figure_r = FIGURE_FLOORS.get(folder, (0.95, 0.95))
