@@ -59,6 +59,8 @@ HELDOUT_FLOORS = {
     "heldout20": ((0.7, 0.5), (0.74, 0.8), 0.82),
     "heldout21": ((0.83, 0.83), (0.65, 0.78), 0.8),
     "heldout22": ((0.58, 0.49), (0.66, 0.7), 0.74),
+    "heldout23": ((0.62, 0.69), (0.77, 0.9), 0.86),
+    "heldout24": ((0.78, 0.65), (0.66, 0.82), 0.8),
 }
 # figures (precision, recall) where a set is under 0.95: the misses left are told in its README
 FIGURE_FLOORS = {
@@ -75,6 +77,8 @@ FIGURE_FLOORS = {
     "heldout20": (0.68, 0.53),
     "heldout21": (0.95, 0.92),
     "heldout22": (0.92, 0.88),
+    "heldout23": (0.95, 0.92),
+    "heldout24": (0.97, 0.92),
 }
 # metadata (all three right) where a set is under 1.0: heldout20's two MAR page excerpts state
 # no year a report describes (its README)
