@@ -111,7 +111,9 @@ def find_in_text(text: str, limit: int = 400, clear_lead: bool = False) -> Count
 
 
 _LEAD = re.compile(
-    r"^(?:(?:in|like|unlike|by contrast|meanwhile|similarly|elsewhere)\s*,?\s+)?"
+    # "In the wider region, Azerbaijan ...", "Elsewhere in the region, Iraq's ..."
+    r"^(?:(?:in|elsewhere in) the (?:wider |broader )?region\s*,\s*)?"
+    r"(?:(?:in|like|unlike|by contrast|meanwhile|similarly|elsewhere)\s*,?\s+)?"
     r"(?:(?:the\s+)?neighbou?ring\s+)?",
     re.I,
 )

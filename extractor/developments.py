@@ -72,6 +72,8 @@ class Rules:
     hypothetical: re.Pattern
     aside: re.Pattern
     history: re.Pattern
+    foreign_subject: re.Pattern
+    foreign_subject_events: frozenset[str]
     relative: re.Pattern
     intention: re.Pattern
     events: list[EventRule]
@@ -129,6 +131,8 @@ def rules() -> Rules:
         hypothetical=rx(data["hypothetical"]),
         aside=rx(data["aside"]),
         history=rx(data["history"]),
+        foreign_subject=rx(data["foreign_subject"]),
+        foreign_subject_events=frozenset(data["foreign_subject_events"]),
         relative=rx(data["relative"]),
         intention=rx(data["intention"]),
         events=events,
@@ -603,6 +607,10 @@ def find(
             continue
         stage, start, end = found
         rule = trigger.rule
+        if rule.event in rules().foreign_subject_events and rules().foreign_subject.search(
+            flat[: min(start, trigger.start)]
+        ):
+            continue  # "In 2018, The HALO Trust installed its own IMSMA installation"
         topic = rule.topic
         for pattern, other in rule.topic_if:
             if pattern.search(flat):

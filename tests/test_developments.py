@@ -1361,6 +1361,34 @@ def test_a_body_named_in_spanish_set_up_by_decree():
     ]
 
 
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        # an operator's or a UN agency's own instrument is not the country's follow-up ...
+        (
+            "In 2019, The HALO Trust installed its own IMSMA database to store its survey results.",
+            [],
+        ),
+        ("In 2021, UNMAS introduced an environmental management framework for its operators.", []),
+        # ... but a survey it finishes, or a handover, is
+        (
+            "The HALO Trust finished a non-technical survey of all accessible districts in 2020.",
+            [("baseline_survey_completed", "completed", 2020)],
+        ),
+        # a grant conditional on access is no extension granted
+        ("The deadline could be met if access to the north were granted for survey.", []),
+        # "No ... has ever been conducted": not done, and nothing completed
+        (
+            "No nationwide survey has ever been conducted and a baseline has yet to be "
+            "established.",
+            [("baseline_survey_completed", "not_done", None)],
+        ),
+    ],
+)
+def test_operators_own_instruments_conditions_and_never_conducted(sentence, expected):
+    assert events(sentence) == expected
+
+
 def test_a_secretariat_for_demining_set_up_by_decree_in_the_next_sentence():
     found = developments.find(
         "It was set up by ministerial decree in 2006 to coordinate clearance.",
@@ -1751,6 +1779,9 @@ def test_an_event_of_another_country_is_not_this_ones():
         ("DMA's environmental standard was issued in 2023.", None),  # an acronym, no code
         # ... but after "neighbouring" an acronym is a country's
         ("In neighbouring DRC, the government submitted a request in 2014.", "COD"),
+        # a regional frame before the country
+        ("In the wider region, Azerbaijan adopted new standards in 2024.", "AZE"),
+        ("Elsewhere in the region, Iraq's directorate adopted standards in 2017.", "IRQ"),
         ("The government adopted a strategy.", None),
     ],
 )
