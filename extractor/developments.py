@@ -302,7 +302,7 @@ def _past_when(text: str, before: str, cue_start: int) -> bool:
 _SPACES = re.compile(r"\s{2,}")
 # capitalised words between a sentence's first word and its trigger: "Revised Western Sahara
 # Mine Action Standards ..." opens with an adjective, not a verb
-_NAME_WORDS = re.compile(r"(?:\s+(?-i:[A-Z])[\w'-]*)*\s+")
+_CAPITALISED_RUN = re.compile(r"(?:\s+(?-i:[A-Z])[\w'-]*)*\s+")
 
 
 def _length(gap: str) -> int:
@@ -341,7 +341,9 @@ def _stage(text: str, trigger: _Trigger, triggers: list[_Trigger]) -> tuple[str,
         if end <= trigger.start:
             if _blocked(text, (end, trigger.start), triggers, trigger):
                 continue
-            opening = not text[:start].strip() and _NAME_WORDS.fullmatch(text, end, trigger.start)
+            opening = not text[:start].strip() and _CAPITALISED_RUN.fullmatch(
+                text, end, trigger.start
+            )
             if (r.attributive.search(text[:start]) and trigger.start - end <= 3) or opening:
                 if stage != "completed" and attributive is None:
                     attributive = (stage, start, end)  # "a draft strategy": still a draft
