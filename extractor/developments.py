@@ -25,7 +25,7 @@ from . import countries, nlp
 from .dates import MONTH_PATTERN, fronted_year, month_number
 from .model import Block, Development, LoadedDocument
 from .recommendations import defined_acronyms
-from .yamlio import load_yaml
+from .yamlio import expand_macros, load_yaml
 
 if not Doc.has_extension("events"):
     Doc.set_extension("events", default=None)
@@ -97,8 +97,10 @@ def rules() -> Rules:
     raw = resources.files("extractor").joinpath("patterns/developments.yml").read_text("utf-8")
     data = load_yaml(raw)
 
+    macros = data.get("macros", {})
+
     def rx(pattern: str) -> re.Pattern:
-        return re.compile(pattern, re.I)
+        return re.compile(expand_macros(pattern, macros), re.I)
 
     generic = {stage: [rx(p) for p in data["cues"][stage]] for stage in STAGES}
     events = []

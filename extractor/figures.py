@@ -15,7 +15,7 @@ from importlib import resources
 from . import nlp, scores
 from .dates import MONTH_PATTERN, fronted_year
 from .model import Block, Figure, LoadedDocument
-from .yamlio import load_yaml
+from .yamlio import expand_macros, load_yaml
 
 _INT = r"(?:\d{1,3}(?:,\d{3})+|\d+)"
 _NUM = rf"{_INT}(?:\.\d+)?"
@@ -137,10 +137,7 @@ def rules() -> dict:
     macros = data["macros"]
 
     def compile_(pattern: str) -> re.Pattern:
-        for _ in range(4):  # macros may use macros
-            for name, value in macros.items():
-                pattern = pattern.replace("{" + name + "}", value)
-        return re.compile(pattern, re.I)
+        return re.compile(expand_macros(pattern, macros), re.I)
 
     data["area_re"] = [(c["id"], c["metric"], compile_(c["pattern"])) for c in data["area"]]
     data["coordination_re"] = compile_(data["coordination"])

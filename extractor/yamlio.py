@@ -12,3 +12,12 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def load_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_LOADER)  # noqa: S506 (a safe loader)
+
+
+def expand_macros(pattern: str, macros: dict[str, str]) -> str:
+    """``pattern`` with each ``{NAME}`` of a rule file's ``macros`` written out (macros may
+    use macros, four levels deep)."""
+    for _ in range(4):
+        for name, value in macros.items():
+            pattern = pattern.replace("{" + name + "}", value)
+    return pattern
