@@ -89,7 +89,8 @@ class Rules:
     labels: list[tuple[re.Pattern, str, str]]
     inline_labels: list[tuple[re.Pattern, str, str]]
     label_values: dict[str, re.Pattern]
-    named_authority: dict[str, re.Pattern]  # acronym (case kept), name, international, set_up
+    named_authority: dict[str, re.Pattern]  # acronym (case kept), name, international, set_up,
+    # before, relative_by, verbs (developments.yml)
 
 
 @lru_cache(maxsize=1)
