@@ -24,6 +24,10 @@ def events(sentence: str, report_year: int = 2024) -> list[tuple[str, str, int |
             ("strategy_adopted", "completed", 2018),
         ),
         (
+            "The Council of Ministers approved a residual risk management strategy in March 2022.",
+            ("strategy_adopted", "completed", 2022),
+        ),
+        (
             "In March 2021, the RMAC formally approved revised national mine action standards.",
             ("standards_adopted", "completed", 2021),
         ),
@@ -265,6 +269,11 @@ def test_completed(sentence, expected):
             "The RMAC drew up a resource mobilisation strategy in December 2020.",
             ("resource_mobilisation_strategy_adopted", "in_progress", 2020),
         ),
+        (  # a plan for residual contamination is a strategy
+            "In 2021 the RMAC began drafting a plan to manage residual contamination after "
+            "completion.",
+            ("strategy_adopted", "in_progress", 2021),
+        ),
         (
             "In late 2018 the RMAC began moving its national database to a newer version of IMSMA.",
             ("database_introduced", "in_progress", 2018),
@@ -340,6 +349,10 @@ def test_in_progress(sentence, expected):
             ("strategy_adopted", "not_done", None),
         ),
         ("There is no national mine action strategy.", ("strategy_adopted", "not_done", None)),
+        (
+            "By mid-2020 no plan for residual contamination had been adopted.",
+            ("strategy_adopted", "not_done", 2020),
+        ),
         (
             "The strategy expired in 2020 and no new strategy has been adopted.",
             ("strategy_adopted", "not_done", None),
@@ -421,6 +434,8 @@ def test_not_done(sentence, expected):
         "The RMAC completed clearance of 14 areas in line with its strategy.",
         "Operators were accredited under the revised national standards.",
         "The national strategy calls for clearance to be completed by 2025.",
+        "Residual contamination was managed by an army EOD team in 2022.",
+        "A plan for residual contamination should be drawn up before completion.",
         "The NMAA launched a tender for a new database in 2023.",
         "Ruritania is a State Party to the Convention on Cluster Munitions.",
         "Not a State Party to the Mine Ban Treaty",
