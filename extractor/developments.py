@@ -290,7 +290,7 @@ def _relative_clauses(text: str) -> list[tuple[int, int]]:
 
 # "... when they granted it a second extension": a past event, not a condition
 _PAST_WHEN = re.compile(
-    r"\bwhen\s+(?:they|it|he|she|we|the(?:\s+(?!(?:is|are|be|been|being|will|would|shall|can|"
+    r"\bwhen\s+(?:they|it|he|she|we|(?:the|an?|its|their)(?:\s+(?!(?:is|are|be|been|being|will|would|shall|can|"
     r"could|has|have)\b)[\w-]+){1,4}|(?-i:[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,3}))"
     r"(?:\s+(?:was|were))?\s+$",
     re.I,

@@ -27,6 +27,35 @@ def events(sentence: str, report_year: int = 2024) -> list[tuple[str, str, int |
             "The Council of Ministers approved a residual risk management strategy in March 2022.",
             ("strategy_adopted", "completed", 2022),
         ),
+        # a nominal with its past date
+        (
+            "The adoption of a gender policy for mine action in 2021 was followed by the first "
+            "mixed survey teams.",
+            ("gender_policy_adopted", "completed", 2021),
+        ),
+        (
+            "Following the approval of new national standards in March 2019, operators were "
+            "accredited again.",
+            ("standards_adopted", "completed", 2019),
+        ),
+        (
+            "The introduction of IMSMA Core in 2022 made survey data easier to check.",
+            ("database_introduced", "completed", 2022),
+        ),
+        # a database put to use
+        (
+            "The RMAC began using the IMSMA database in 2012, after a training mission.",
+            ("database_introduced", "completed", 2012),
+        ),
+        (
+            "In 2016 the authority started recording all clearance results in IMSMA Core.",
+            ("database_introduced", "completed", 2016),
+        ),
+        (
+            "The centre has used IMSMA since May 2017, when a database was installed with donor "
+            "support.",
+            ("database_introduced", "completed", 2017),
+        ),
         (
             "In March 2021, the RMAC formally approved revised national mine action standards.",
             ("standards_adopted", "completed", 2021),
@@ -269,6 +298,22 @@ def test_completed(sentence, expected):
             "The RMAC drew up a resource mobilisation strategy in December 2020.",
             ("resource_mobilisation_strategy_adopted", "in_progress", 2020),
         ),
+        (
+            "The RMAC has been moving its database from the old IMSMA to IMSMA Core.",
+            ("database_introduced", "in_progress", None),
+        ),
+        (
+            "In 2020 the RMAC began preparing to migrate its records to IMSMA Core.",
+            ("database_introduced", "in_progress", 2020),
+        ),
+        (  # awaited, not adopted (a year after the report is no date)
+            "The RMAC is awaiting the adoption of the strategy in 2025.",
+            ("strategy_adopted", "in_progress", None),
+        ),
+        (
+            "The migration of the national database to IMSMA Core is still unfinished.",
+            ("database_introduced", "in_progress", None),
+        ),
         (  # a plan for residual contamination is a strategy
             "In 2021 the RMAC began drafting a plan to manage residual contamination after "
             "completion.",
@@ -349,6 +394,7 @@ def test_in_progress(sentence, expected):
             ("strategy_adopted", "not_done", None),
         ),
         ("There is no national mine action strategy.", ("strategy_adopted", "not_done", None)),
+        ("There is no national mine action database.", ("database_introduced", "not_done", None)),
         (
             "By mid-2020 no plan for residual contamination had been adopted.",
             ("strategy_adopted", "not_done", 2020),
@@ -435,6 +481,11 @@ def test_not_done(sentence, expected):
         "Operators were accredited under the revised national standards.",
         "The national strategy calls for clearance to be completed by 2025.",
         "Residual contamination was managed by an army EOD team in 2022.",
+        # a nominal that is awaited, asked for or expected
+        "Operators pressed for the approval of the standards in 2024.",
+        "The approval of the national strategy is expected in 2025.",
+        "Mine Action Review recommends the adoption of a strategy in 2025.",
+        "Once a database is installed, operators will report to it.",
         "A plan for residual contamination should be drawn up before completion.",
         "The NMAA launched a tender for a new database in 2023.",
         "Ruritania is a State Party to the Convention on Cluster Munitions.",
