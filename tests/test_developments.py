@@ -306,6 +306,10 @@ def test_completed(sentence, expected):
             "In 2020 the RMAC began preparing to migrate its records to IMSMA Core.",
             ("database_introduced", "in_progress", 2020),
         ),
+        (  # "no dedicated policy" is no cue of its own: the intention after it is
+            "The RMAC has no dedicated gender policy, though it said one would be drafted in 2022.",
+            ("gender_policy_adopted", "in_progress", 2022),
+        ),
         (  # awaited, not adopted (a year after the report is no date)
             "The RMAC is awaiting the adoption of the strategy in 2025.",
             ("strategy_adopted", "in_progress", None),
@@ -395,6 +399,11 @@ def test_in_progress(sentence, expected):
         ),
         ("There is no national mine action strategy.", ("strategy_adopted", "not_done", None)),
         ("There is no national mine action database.", ("database_introduced", "not_done", None)),
+        ("Ruritania has no specific mine action legislation.", ("law_adopted", "not_done", None)),
+        (
+            "There is no legislation governing mine action; the centre works under a decree.",
+            ("law_adopted", "not_done", None),
+        ),
         (
             "By mid-2020 no plan for residual contamination had been adopted.",
             ("strategy_adopted", "not_done", 2020),
