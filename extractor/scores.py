@@ -53,6 +53,14 @@ _SCRAMBLED = re.compile(
     r"(?=\s+[A-Z(][a-z]|\s+[AI]\s+[a-z]|\s+[A-Z]{2,}\w*,?\s+[a-z]|"
     rf"\s+[A-Z][A-Z'’&/:-]+(?:\s+[A-Z&][A-Z'’&/:-]*){{0,6}}\s+{_SCORE}(?!\S)|\s*$)"
 )
+# a whole table flattened onto one line, its header first and its labels in any case:
+# "PERFORMANCE INDICATOR SCORE Problem understood 7 Target date for completion ... 4 ..."
+_FLAT = re.compile(r"^performance\s+(?:indicator|criterion)s?\s+score\s+(?=[A-Za-z])", re.I)
+_LABEL_WORD = r"(?:Article\s+\d+|\(\s*\d{1,3}\s*%[^)]*\)|[A-Za-z(][\w()%,’'&/:-]*)"
+_FLAT_ROW = re.compile(
+    rf"(?P<label>{_LABEL_WORD}(?:\s+{_LABEL_WORD})*?)\s*:?\s+"
+    rf"(?P<s1>{_SCORE})(?:\s+(?P<s2>{_SCORE}))?(?=\s|$)"
+)
 # a score inside what reads as one row's label: "IMPROVING PERFORMANCE 6 PERFORMANCE SCORE"
 _INNER_SCORE = re.compile(rf"(?<=[A-Z])\s+{_SCORE}(?:\s+{_SCORE})?\s+(?=[A-Z])")
 _CONTINUED = re.compile(r"^[A-Z][A-Z&/-]+(?:\s+[A-Z&][A-Z&/-]*)*\s+[a-z]")
@@ -195,7 +203,7 @@ def extract(blocks: list[Block], report_year: int | None) -> list[Figure]:
 
 
 def _starts_table(text: str, previous: str) -> bool:
-    if _START.match(text.strip()):
+    if _START.match(text.strip()) or _FLAT.match(text):
         return True
     if _NOT_APPLICABLE.match(text) and (
         _norm(previous) == "performance" or text.lower().startswith("performance")
@@ -217,6 +225,9 @@ def _feed(table: _Table, block: Block, text: str) -> bool:
     """Read one block into the table; False when the block is not part of it."""
     if _NOT_APPLICABLE.match(text):
         table.figures.append(_figure(table, block, None, "overall", 0, 0, text, na=True))
+        return True
+    flat = _FLAT.match(text)
+    if _flat_rows(table, block, text, flat.end() if flat else 0):
         return True
     if rating_of(text) and not re.search(r"\d", text):
         table.rating = (rating_of(text), block)
@@ -270,6 +281,29 @@ def _feed(table: _Table, block: Block, text: str) -> bool:
         table.note_generation(text, None)
         return True
     return False
+
+
+def _flat_rows(table: _Table, block: Block, text: str, offset: int) -> bool:
+    """A line made only of rows (two at least), as a table flattened onto one line gives it,
+    its header before ``offset``: each label the longest tail of the words before a score
+    that names a criterion. Commentary with a number in it is no such line."""
+    rows = []
+    position = offset
+    for match in _FLAT_ROW.finditer(text, offset):
+        if text[position : match.start()].strip():
+            return False
+        words = match.group("label").split()
+        tails = (" ".join(words[i:]) for i in range(len(words)))
+        slug = next((s for s in map(criterion_of, tails) if s), None)
+        if slug is None:
+            return False
+        rows.append((slug, match))
+        position = match.end()
+    if len(rows) < 2 or text[position:].strip():
+        return False
+    for slug, match in rows:
+        _add_row(table, block, slug, match, rating_of(match.group("label")))
+    return True
 
 
 def _holds_a_row(label: str) -> bool:

@@ -341,6 +341,47 @@ def test_a_whole_table_flattened_into_hard_wrapped_prose():
     ]
 
 
+def test_a_table_flattened_onto_one_line_with_labels_in_sentence_case():
+    # scraped text that ran every row of the table onto the line of its header, or onto the
+    # line after it; the weighted labels keep their "Article 4" and weight
+    one_line = (
+        "PERFORMANCE INDICATOR SCORE Problem understood 6 Target date for completion of "
+        "clearance 5 Targeted clearance 7 Efficient clearance 6 Performance score: average 6.0\n"
+        "\n"
+        "Performance commentary\n"
+    )
+    assert read(one_line, 2017) == [
+        ("problem_understood", 6.0, 2016),
+        ("target_date", 5.0, 2016),
+        ("targeted_clearance", 7.0, 2016),
+        ("efficient_clearance", 6.0, 2016),
+        ("overall", 6.0, 2016),
+    ]
+    after_header = (
+        "Performance criterion Score\n"
+        "\n"
+        "Land release system (20% of overall score) 5 Land release outputs and Article 4 "
+        "compliance (20% of overall score) 4 Performance score 4.5\n"
+    )
+    assert read(after_header, 2021) == [
+        ("land_release_system", 5.0, 2020),
+        ("land_release_outputs", 4.0, 2020),
+        ("overall", 4.5, 2020),
+    ]
+
+
+def test_a_line_of_rows_must_be_rows_only():
+    # commentary after the header with numbers in it is no flattened table
+    text = (
+        "Performance Indicator Score\n"
+        "\n"
+        "Problem understood 6\n"
+        "\n"
+        "Targeted clearance 7 teams worked in 4 provinces and cleared 3 areas\n"
+    )
+    assert read(text, 2017) == [("problem_understood", 6.0, 2016)]
+
+
 def test_a_number_inside_a_label_is_no_score():
     text = (
         "| CRITERION | WEIGHT | SCORE |\n"
