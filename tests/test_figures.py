@@ -477,6 +477,24 @@ METRICS = [
         "were never revisited.",
         [("contaminated_area", 167.0, 2019, None)],
     ),
+    # contamination as a state, told with a compound; released land of that kind is no total
+    (
+        "At the end of 2018, Testland had an estimated 3.4km2 of CMR-contaminated land.",
+        [("contaminated_area", 3.4, 2018, "estimate")],
+    ),
+    (
+        "Survey confirmed a further 12.5km2 of CMR-contaminated land over the year.",
+        [],
+    ),
+    (
+        "At the end of 2022, the records showed 514.2km2 of land thought to contain mines.",
+        [("contaminated_area", 514.2, 2022, None)],
+    ),
+    (
+        "Teams destroyed 312 anti-personnel mines and 1,204 items of other explosive ordnance in "
+        "2021.",
+        [("ap_mines_destroyed", 312.0, 2021, None), ("erw_destroyed", 1204.0, 2021, None)],
+    ),
 ]
 
 
