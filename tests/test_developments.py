@@ -812,6 +812,11 @@ def test_a_line_without_a_full_stop_is_not_read_into_the_paragraph_after_it():
             "PNDH, set up in 2007 under the Ministry of the Interior, coordinates mine action.",
             [("authority_established", "completed", 2007)],
         ),
+        # in an appositive after the acronym
+        (
+            "Clearance was run by RuMAC, a public institution established by law in 1998.",
+            [("authority_established", "completed", 1998)],
+        ),
         # the body acting, or another body set up inside it: not the body being set up
         ("In 2019, the RuMAC established a gender working group.", []),
         ("A gender focal point was established within the RuMAC in 2019.", []),
@@ -834,6 +839,40 @@ def test_a_mine_action_body_named_by_its_acronym_being_set_up(sentence, expected
 def test_a_mine_action_unit_is_a_national_authority():
     found = events("In the spring of 2017, the Ministry of Interior set up a mine action unit.")
     assert found == [("authority_established", "completed", 2017)]
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        # a sector, office or department "for mine action" is a national body
+        (
+            "The new Sector for Mine Action, set up within the ministry by decree, began work "
+            "in January 2019.",
+            [("authority_established", "completed", 2019)],
+        ),
+        (
+            "In 2019 an Office for Mine Action was set up.",
+            [("authority_established", "completed", 2019)],
+        ),
+        # a chapter added to the standards, told by its verb or by a nominal with its date
+        (
+            "A chapter on CMR survey was added to the national standards in 2023.",
+            [("standards_adopted", "completed", 2023)],
+        ),
+        (
+            "The addition of a CMR chapter to the national standards in 2023 changed survey.",
+            [("standards_adopted", "completed", 2023)],
+        ),
+        ("Clearance data were added to the national database in 2020.", []),
+        # a handover told with its giver after "from"
+        (
+            "Management of the national database passed from UNMAS to the NMAA in March 2021.",
+            [("national_handover", "completed", 2021)],
+        ),
+    ],
+)
+def test_sectors_for_mine_action_chapters_added_and_handovers_from(sentence, expected):
+    assert events(sentence) == expected
 
 
 @pytest.mark.parametrize(
