@@ -864,6 +864,20 @@ def test_a_mine_action_unit_is_a_national_authority():
             [("standards_adopted", "completed", 2023)],
         ),
         ("Clearance data were added to the national database in 2020.", []),
+        # a participle after a lack describes what is lacking
+        (
+            "Ruritania does not yet have approved national standards.",
+            [("standards_adopted", "not_done", None)],
+        ),
+        (
+            "Ruritania still lacks approved national standards: a draft of 2011 was never adopted.",
+            [("standards_adopted", "not_done", None)],
+        ),
+        # an operator's own policy, the operator named in an apposition
+        (
+            "One international operator, the HALO Trust, adopted an environmental policy in 2022.",
+            [],
+        ),
         # a handover told with its giver after "from"
         (
             "Management of the national database passed from UNMAS to the NMAA in March 2021.",
