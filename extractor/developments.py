@@ -834,10 +834,21 @@ def extract(
                 )
     finder.report_year, finder.named, finder.spelled = None, None, None
     dated = {(d.event, d.stage) for i, d in enumerate(out) if i not in implied}
+    # the absence of an instrument ("There is no national database", undated) beside work on
+    # it ("IMSMA was being installed in 2009") is that work: the report tells a draft under way
+    under_way = {d.event for d in out if d.stage == "in_progress"}
     # an event stated twice, once with its date ("(EXTENSION ... REQUESTED)" in a heading,
     # "In March 2020, Chile submitted a request"), is one event, of that date
     return _once(
-        [d for i, d in enumerate(out) if i not in implied or (d.event, d.stage) not in dated]
+        [
+            d
+            for i, d in enumerate(out)
+            if i not in implied
+            or (
+                (d.event, d.stage) not in dated
+                and not (d.stage == "not_done" and d.event in under_way)
+            )
+        ]
     )
 
 

@@ -625,6 +625,28 @@ def extract(*lines: str):
     return extract_bytes("\n".join(lines).encode("utf-8"), "text/plain")
 
 
+def test_an_undated_absence_beside_work_under_way_is_that_work():
+    doc = extract(
+        "URL: https://www.mineactionreview.org/assets/downloads/Ruritania_Clearing_the_Mines_2019.pdf",
+        "",
+        "Information Management and Reporting",
+        "",
+        "There is no national mine action database.",
+        "",
+        "In early 2019, IMSMA Core was being installed with outside help.",
+        "",
+        "Planning and Tasking",
+        "",
+        "There is no national mine action strategy.",
+    )
+    found = sorted((d.event, d.stage, d.year) for d in doc.developments)
+    # the database's absence gives way to its installation; the strategy's stands alone
+    assert found == [
+        ("database_introduced", "in_progress", 2019),
+        ("strategy_adopted", "not_done", None),
+    ]
+
+
 MONITOR_LABELS = [
     "Ruritania",
     "Mine Action",
