@@ -1245,6 +1245,17 @@ def test_requests_bodies_by_decree_grants_and_information_systems(sentence, expe
         ),
         # nothing named before: "it" is anything
         ("The army approved it in 2015.", "Clearance resumed in the north.", []),
+        # the request of the sentence before, as the subject of the next one only
+        (
+            "In 2019, the request was granted by the States Parties.",
+            "Ruritania asked for an extension of its deadline in 2018.",
+            [("extension_granted", "completed", 2019)],
+        ),
+        (
+            "A plan, derived from the work plan in the request, was approved in 2019.",
+            "Ruritania asked for an extension of its deadline in 2018.",
+            [("strategy_adopted", "completed", 2019)],
+        ),
         # a commitment of money, and a handover intended
         (
             "In 2015 the government committed a further £12 million to the next phase.",
