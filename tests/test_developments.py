@@ -866,6 +866,13 @@ def test_a_mine_action_unit_is_a_national_authority():
 @pytest.mark.parametrize(
     "sentence,expected",
     [
+        # a request told by its submission, with its date and the extension it asked for
+        (
+            "Following the submission of Ruritania's request in March 2013, the Meeting of "
+            "States Parties agreed in December 2013 to extend the deadline.",
+            [("extension_granted", "completed", 2013), ("extension_requested", "completed", 2013)],
+        ),
+        ("The submission of its request in 2020 for assistance from donors was late.", []),
         # a sector, office or department "for mine action" is a national body
         (
             "The new Sector for Mine Action, set up within the ministry by decree, began work "
