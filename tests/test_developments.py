@@ -866,6 +866,17 @@ def test_a_mine_action_unit_is_a_national_authority():
 @pytest.mark.parametrize(
     "sentence,expected",
     [
+        # funding secured is funding secured, whatever its kind
+        (
+            "In 2018, Ruritania also secured a further allocation of EU cohesion funds for "
+            "demining.",
+            [("funding_secured", "completed", 2018)],
+        ),
+        ("The authority has not secured funding for clearance.", []),
+        (  # hoped for: under way at most
+            "The authority hopes to have secured new funds by 2025.",
+            [("funding_secured", "in_progress", None)],
+        ),
         # a request told by its submission, with its date and the extension it asked for
         (
             "Following the submission of Ruritania's request in March 2013, the Meeting of "
