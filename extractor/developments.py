@@ -86,6 +86,7 @@ class Rules:
     target_before: re.Pattern
     skip_after: re.Pattern
     draft_before: re.Pattern
+    state_date: re.Pattern
     labels: list[tuple[re.Pattern, str, str]]
     inline_labels: list[tuple[re.Pattern, str, str]]
     label_values: dict[str, re.Pattern]
@@ -148,6 +149,7 @@ def rules() -> Rules:
         target_before=rx(data["dates"]["target_before"]),
         skip_after=rx(data["dates"]["skip_after"]),
         draft_before=rx(data["dates"]["draft_before"]),
+        state_date=rx(data["dates"]["state_date"]),
         labels=[(rx(x["label"]), x["event"], x["topic"]) for x in data["labels"]],
         inline_labels=[
             (rx(x["label"].rstrip("$") + r"\s*:\s*(?P<value>\S.*)$"), x["event"], x["topic"])
@@ -516,6 +518,10 @@ def _date_of(text: str, event: Event, report_year: int | None) -> tuple[int | No
             after_cue = (gap, year, month, start)
     if after_cue is not None:
         best = after_cue
+    if best is None and event.stage != "completed":
+        state = _state_date(text, report_year)
+        if state is not None:
+            return state
     if best is None:
         left = min(event.cue[0], event.trigger[0])
         near = _MONTH_ONLY.search(text, max(0, left - 40), max(event.cue[1], event.trigger[1]) + 40)
@@ -533,6 +539,17 @@ def _date_of(text: str, event: Event, report_year: int | None) -> tuple[int | No
     if near and (month is None or min(abs(near.end() - left), abs(near.start() - right)) < best[0]):
         month = month_number(near.group("month"))  # "In February 2019 ..., and in May ... approved"
     return best[1], month
+
+
+def _state_date(text: str, report_year: int | None) -> tuple[int, int | None] | None:
+    """The date a sentence says its state held at ("had not been adopted as of mid-2014",
+    "still not approved by mid-2009"), for an undone or unfinished event with no date of its
+    own, wherever in the sentence it stands."""
+    for match in rules().state_date.finditer(text):
+        year = int(match.group("year"))
+        if report_year is None or year <= report_year:
+            return year, month_number(match.group("month")) if match.group("month") else None
+    return None
 
 
 def named_authorities(text: str, defined: dict[str, str] | None = None) -> re.Pattern:

@@ -614,6 +614,18 @@ def test_a_month_without_a_year_takes_the_year_of_the_sentence():
     )
 
 
+def test_an_undone_state_takes_the_date_it_still_held_at():
+    sentence = (
+        "National standards were drafted during the year but had still not been approved by "
+        "mid-2009."
+    )
+    assert events(sentence, report_year=2010) == [("standards_adopted", "in_progress", 2009)]
+    # a target is no such date
+    assert events("The strategy is expected to be adopted by 2025.", report_year=2024) == [
+        ("strategy_adopted", "in_progress", None)
+    ]
+
+
 def test_a_completion_after_the_report_year_is_no_date():
     assert events("The strategy was launched in 2026.", report_year=2024) == [
         ("strategy_adopted", "completed", None)
