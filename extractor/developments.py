@@ -294,7 +294,7 @@ def _relative_clauses(text: str) -> list[tuple[int, int]]:
 _PAST_WHEN = re.compile(
     r"\bwhen\s+(?:they|it|he|she|we|(?:the|an?|its|their)(?:\s+(?!(?:is|are|be|been|being|will|would|shall|can|"
     r"could|has|have)\b)[\w-]+){1,4}|(?-i:[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,3}))"
-    r"(?:\s+(?:was|were))?\s+$",
+    r"(?:\s*\([^()]{1,12}\))?(?:\s+(?:was|were))?\s+$",  # "when the Mine Action Centre (MAC)"
     re.I,
 )
 _PAST_VERB = re.compile(r"\w+ed\b", re.I)

@@ -889,6 +889,17 @@ def test_a_mine_action_unit_is_a_national_authority():
             "The authority hopes to have secured new funds by 2025.",
             [("funding_secured", "in_progress", None)],
         ),
+        # a title ending "and Guidelines" is one name, not a new clause
+        (
+            "Revised National Technical Standards and Guidelines were issued by RMAC in 2014.",
+            [("standards_adopted", "completed", 2014)],
+        ),
+        # "when" a body named with its acronym did something: a past event
+        (
+            "Understanding improved in 2015, when the Ruritanian Mine Action Centre (RMAC) "
+            "completed a non-technical survey of every affected district.",
+            [("baseline_survey_completed", "completed", 2015)],
+        ),
         # a request told by its submission, with its date and the extension it asked for
         (
             "Following the submission of Ruritania's request in March 2013, the Meeting of "
