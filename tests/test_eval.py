@@ -43,8 +43,8 @@ HELDOUT_FLOORS = {
     "heldout3": ((0.65, 0.7), (0.75, 0.8), 0.65),
     "heldout5": ((0.8, 0.72), (0.75, 0.85), 0.85),
     "heldout6": ((0.7, 0.7), (0.65, 0.8), 0.75),
-    "heldout7": ((0.82, 0.75), (0.85, 0.78), 0.85),
-    "heldout8": ((0.85, 0.7), (0.7, 0.85), 0.9),
+    "heldout7": ((0.84, 0.78), (0.85, 0.78), 0.85),
+    "heldout8": ((0.9, 0.78), (0.7, 0.85), 0.9),
     "heldout9": ((0.76, 0.64), (0.8, 0.85), 0.9),
     "heldout10": ((0.72, 0.64), (0.78, 0.85), 0.8),
     "heldout11": ((0.86, 0.8), (0.72, 0.94), 0.85),
@@ -52,17 +52,20 @@ HELDOUT_FLOORS = {
     "heldout13": ((0.88, 0.82), (0.84, 0.93), 0.9),
     "heldout14": ((0.82, 0.72), (0.8, 0.94), 0.9),
     "heldout15": ((0.78, 0.73), (0.72, 0.82), 0.88),
-    "heldout16": ((0.8, 0.76), (0.76, 0.85), 0.8),
-    "heldout17": ((0.74, 0.7), (0.76, 0.92), 0.8),
+    "heldout16": ((0.82, 0.77), (0.76, 0.85), 0.8),
+    "heldout17": ((0.78, 0.73), (0.76, 0.92), 0.8),
     "heldout18": ((0.82, 0.69), (0.7, 0.9), 0.88),
-    "heldout19": ((0.74, 0.8), (0.74, 0.88), 0.8),
+    "heldout19": ((0.79, 0.83), (0.74, 0.88), 0.8),
     "heldout20": ((0.7, 0.5), (0.74, 0.8), 0.82),
-    "heldout21": ((0.83, 0.83), (0.65, 0.78), 0.8),
-    "heldout22": ((0.58, 0.49), (0.66, 0.7), 0.74),
-    "heldout23": ((0.62, 0.69), (0.77, 0.9), 0.86),
+    # heldout21 and heldout22: their labellers list a not-done event beside the same event
+    # under way; the labellers of heldout10, 23 and 25 list only the work under way, as the
+    # extractor does since the twenty-third round (recall 0.876 -> 0.825 and 0.511 -> 0.489)
+    "heldout21": ((0.83, 0.8), (0.65, 0.78), 0.8),
+    "heldout22": ((0.6, 0.47), (0.66, 0.7), 0.74),
+    "heldout23": ((0.7, 0.73), (0.77, 0.9), 0.86),
     "heldout24": ((0.78, 0.65), (0.66, 0.82), 0.8),
-    "heldout25": ((0.66, 0.6), (0.78, 0.8), 0.84),
-    "heldout26": ((0.79, 0.63), (0.7, 0.83), 0.86),
+    "heldout25": ((0.77, 0.75), (0.78, 0.8), 0.84),
+    "heldout26": ((0.84, 0.65), (0.7, 0.83), 0.86),
 }
 # figures (precision, recall) where a set is under 0.95: the misses left are told in its README
 FIGURE_FLOORS = {
@@ -70,19 +73,19 @@ FIGURE_FLOORS = {
     "heldout8": (0.92, 0.86),
     "heldout9": (0.95, 0.9),
     "heldout10": (0.94, 0.88),
-    "heldout12": (0.95, 0.84),
+    "heldout12": (0.95, 0.9),
     "heldout14": (0.95, 0.86),
     "heldout16": (0.92, 0.72),
     "heldout17": (0.95, 0.9),
     "heldout18": (0.92, 0.84),
     "heldout19": (0.95, 0.87),
-    "heldout20": (0.68, 0.53),
+    "heldout20": (0.72, 0.63),
     "heldout21": (0.95, 0.92),
     "heldout22": (0.92, 0.88),
     "heldout23": (0.95, 0.92),
     "heldout24": (0.97, 0.92),
-    "heldout25": (0.95, 0.85),
-    "heldout26": (0.95, 0.87),
+    "heldout25": (0.96, 0.93),
+    "heldout26": (0.95, 0.88),
 }
 # metadata (all three right) where a set is under 1.0: heldout20's two MAR page excerpts state
 # no year a report describes (its README)
