@@ -542,9 +542,9 @@ def _date_of(text: str, event: Event, report_year: int | None) -> tuple[int | No
 
 
 def _state_date(text: str, report_year: int | None) -> tuple[int, int | None] | None:
-    """The date a sentence says its state held at ("had not been adopted as of mid-2014",
-    "still not approved by mid-2009"), for an undone or unfinished event with no date of its
-    own, wherever in the sentence it stands."""
+    """The date a sentence says its state still held at ("had still not been approved by
+    mid-2009"; ``state_date`` in developments.yml), for an undone or unfinished event with no
+    date of its own, wherever in the sentence it stands."""
     for match in rules().state_date.finditer(text):
         year = int(match.group("year"))
         if report_year is None or year <= report_year:

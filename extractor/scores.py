@@ -292,9 +292,7 @@ def _flat_rows(table: _Table, block: Block, text: str, offset: int) -> bool:
     for match in _FLAT_ROW.finditer(text, offset):
         if text[position : match.start()].strip():
             return False
-        words = match.group("label").split()
-        tails = (" ".join(words[i:]) for i in range(len(words)))
-        slug = next((s for s in map(criterion_of, tails) if s), None)
+        slug = _tail_criterion(table, match.group("label"))
         if slug is None:
             return False
         rows.append((slug, match))
@@ -304,6 +302,16 @@ def _flat_rows(table: _Table, block: Block, text: str, offset: int) -> bool:
     for slug, match in rows:
         _add_row(table, block, slug, match, rating_of(match.group("label")))
     return True
+
+
+def _tail_criterion(table: _Table, label: str) -> str | None:
+    """The criterion the longest tail of ``label`` names (its words before a score may have
+    picked up a header, a running head or the end of the row before)."""
+    words = label.split()
+    tails = (" ".join(words[i:]) for i in range(len(words)))
+    return next(
+        (s for s in (criterion_of(t, table.criteria(), table.seen()) for t in tails) if s), None
+    )
 
 
 def _holds_a_row(label: str) -> bool:
@@ -320,13 +328,8 @@ def _scrambled(table: _Table, block: Block, text: str, offset: int) -> bool:
         table.generation = table.generation or "weighted"
     for match in _SCRAMBLED.finditer(text, offset):
         # the label may have picked up a header or a running head before it ("PERFORMANCE
-        # COMMENTARY PROBLEM UNDERSTOOD 7"): the longest tail of it that names a criterion
-        words = match.group("label").split()
-        tails = (" ".join(words[i:]) for i in range(len(words)))
-        slug = next(
-            (s for s in (criterion_of(t, table.criteria(), table.seen()) for t in tails) if s),
-            None,
-        )
+        # COMMENTARY PROBLEM UNDERSTOOD 7")
+        slug = _tail_criterion(table, match.group("label"))
         if slug:
             _add_row(table, block, slug, match, rating_of(match.group("label")))
             found = True
