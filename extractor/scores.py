@@ -56,7 +56,7 @@ _SCRAMBLED = re.compile(
 # a whole table flattened onto one line, its header first and its labels in any case:
 # "PERFORMANCE INDICATOR SCORE Problem understood 7 Target date for completion ... 4 ..."
 _FLAT = re.compile(r"^performance\s+(?:indicator|criterion)s?\s+score\s+(?=[A-Za-z])", re.I)
-_LABEL_WORD = r"(?:Article\s+\d+|\(\s*\d{1,3}\s*%[^)]*\)|[A-Za-z(][\w()%,’'&/:-]*)"
+_LABEL_WORD = r"(?:(?i:article)\s+\d+|\(\s*\d{1,3}\s*%[^)]*\)|[A-Za-z(][\w()%,’'&/:-]*)"
 _FLAT_ROW = re.compile(
     rf"(?P<label>{_LABEL_WORD}(?:\s+{_LABEL_WORD})*?)\s*:?\s+"
     rf"(?P<s1>{_SCORE})(?:\s+(?P<s2>{_SCORE}))?(?=\s|$)"
@@ -297,8 +297,8 @@ def _flat_rows(table: _Table, block: Block, text: str, offset: int) -> bool:
             return False
         rows.append((slug, match))
         position = match.end()
-    if len(rows) < 2 or text[position:].strip():
-        return False
+    if len({slug for slug, _ in rows}) < 2 or text[position:].strip():
+        return False  # one row (two year columns) is read as a row
     for slug, match in rows:
         _add_row(table, block, slug, match, rating_of(match.group("label")))
     return True
