@@ -82,6 +82,10 @@ _DATED = re.compile(rf"\b(?:{MONTH_PATTERN})\s+((?:19|20)\d\d)\b(?!\s*[–-]\s*\
 _DESTROYED = re.compile(
     r"\d[\d,]*\s+(?:[\w-]+\s+){0,3}(?:were\s+|was\s+)?(?:destroyed|cleared)\b", re.I
 )
+# an output of none is an output too: "Uganda reported no land release in 2019"
+_NO_OUTPUT = re.compile(
+    r"\bno (?:land )?(?:release|clearance)\b|\bno land was (?:released|cleared)\b", re.I
+)
 _FUTURE_BEFORE = re.compile(
     r"\b(?:by|until|till|before|from|to|beyond|later than)\s+(?:the\s+)?(?:end[\s-]+(?:of\s+)?)?"
     r"(?:\d{1,2}\s+)?\Z|"
@@ -90,6 +94,9 @@ _FUTURE_BEFORE = re.compile(
     r"\b(?:deadlines?|final date|date by which)\b[^.;\n]{0,100}?"
     r"\b(?:is|was|of|on|falls on|expires on|expired on)\s+"
     r"(?:\d{1,2}\s+)?\Z|"
+    # a meeting or decision to come: "a decision will be taken at the Twentieth Meeting of
+    # States Parties in November 2022"
+    r"\b(?:will|shall)\b[^.;\n]{0,80}\Z|"
     r"\b(?:deadlines?|targets?|expire[sd]?|extension|extended|goal|due|(?:plan|plans|planned|"
     r"aims?|intends?|expects?|expected|scheduled|hopes?) to)\b"
     # on the year's line, or ending the line before (a label: "Article 5 deadline\n1 March")
@@ -101,8 +108,10 @@ _COMPARED_YEAR = re.compile(
     r"\b(?:from|than|compared (?:with|to)|against)\b(?:[^.;\n]|\.(?=\d)){0,25}\Z", re.I
 )
 _FUTURE_AFTER = re.compile(
-    r"\s*(?:[–-]\s*\d|(?:\S*\s*){0,4}?(?:clearance |completion )*deadline)", re.I
-)  # "1 June 2026 as its new deadline"
+    r"\s*(?:[–-]\s*\d|(?:\S*\s*){0,4}?(?:clearance |completion )*"
+    r"(?:deadline|(?:new|revised|extended|final) (?:end )?date\b))",
+    re.I,
+)  # "1 June 2026 as its new deadline", "fixing 1 August 2023 as the new date"
 
 
 def series_for_report(name: str) -> str:
@@ -340,7 +349,11 @@ def text_year(text: str) -> int | None:
             # the year reported on; one with an event only ("in 2022, Iraq requested an
             # extension") can be the edition's own year
             sentence = _sentence(text, match)
-            measured = figures.AREA_RE.search(sentence) or _DESTROYED.search(sentence)
+            measured = (
+                figures.AREA_RE.search(sentence)
+                or _DESTROYED.search(sentence)
+                or _NO_OUTPUT.search(sentence)
+            )
             reported[int(match.group(1))] += 2 if measured else 1
     dated = [int(m.group(1)) for m in _DATED.finditer(text) if not _future(text, m)]
     candidates = []

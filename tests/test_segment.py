@@ -259,6 +259,22 @@ def test_overrides_win_and_say_so():
             "Testland's new deadline.",
             2019,
         ),
+        # "as the new date"; a meeting to come; an output of none is an output
+        (
+            "In 2019, 3km2 was cleared. The Conference granted it in November 2019, fixing 1 "
+            "August 2023 as the new date.",
+            2020,
+        ),
+        (
+            "In 2020, 5km2 was cleared. The decision will be taken at the Meeting of States "
+            "Parties in November 2022.",
+            2021,
+        ),
+        (
+            "Testland reported no land release in 2019. In 2020, the centre said it planned a "
+            "completion plan. A survey was finished in 2012.",
+            2020,
+        ),
     ],
 )
 def test_edition_year_from_the_years_in_the_text(text, year):
