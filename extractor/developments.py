@@ -310,11 +310,17 @@ _SPACES = re.compile(r"\s{2,}")
 _CAPITALISED_RUN = re.compile(r"(?:\s+(?-i:[A-Z])[\w'-]*)*\s+")
 
 
+# an acronym in brackets after the name it shortens: "(GICHD)"
+_ACRONYM_IN_BRACKETS = re.compile(r"\s*\((?-i:[A-Z][A-Za-z]{1,9})\)")
+
+
 def _length(gap: str) -> int:
-    """Characters between a cue and a trigger, a blanked clause and an aside on how the
-    instrument was made (``history``) each counting as one space."""
+    """Characters between a cue and a trigger, a blanked clause, an aside on how the
+    instrument was made (``history``) and an acronym in brackets each counting as one space."""
     if "," in gap:
         gap = rules().history.sub(", ", gap)
+    if "(" in gap:
+        gap = _ACRONYM_IN_BRACKETS.sub(" ", gap)
     return len(_SPACES.sub(" ", gap)) if "  " in gap else len(gap)
 
 

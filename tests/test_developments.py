@@ -889,6 +889,12 @@ def test_a_mine_action_unit_is_a_national_authority():
             "The authority hopes to have secured new funds by 2025.",
             [("funding_secured", "in_progress", None)],
         ),
+        # an acronym in brackets does not stretch the distance from a draft to its approval
+        (
+            "National standards, drafted with support from the Geneva International Centre for "
+            "Humanitarian Demining (GICHD), were approved by the minister in March 2013.",
+            [("standards_adopted", "completed", 2013)],
+        ),
         # a title ending "and Guidelines" is one name, not a new clause
         (
             "Revised National Technical Standards and Guidelines were issued by RMAC in 2014.",
