@@ -889,6 +889,24 @@ def test_a_mine_action_unit_is_a_national_authority():
             "The authority hopes to have secured new funds by 2025.",
             [("funding_secured", "in_progress", None)],
         ),
+        # a treaty joined, told by a nominal with its date; instruments brought into line,
+        # records switched to a database; another sector's strategy is none
+        (
+            "Ruritania's ratification of the Convention on Cluster Munitions in August 2009 bound "
+            "it to clear.",
+            [("ccm_accession", "completed", 2009)],
+        ),
+        # ... but no completion when it is awaited, nor without a date
+        ("Ruritania is awaiting the ratification of the Convention on Cluster Munitions.", []),
+        (
+            "The national standards were brought into line with the latest IMAS during 2006.",
+            [("standards_adopted", "completed", 2006)],
+        ),
+        (
+            "In mid-2006, RMAC switched its records to IMSMA version 4.",
+            [("database_introduced", "completed", 2006)],
+        ),
+        ("A national disability strategy, adopted in 2005, covers survivors.", []),
         # an acronym in brackets does not stretch the distance from a draft to its approval
         (
             "National standards, drafted with support from the Geneva International Centre for "
