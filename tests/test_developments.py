@@ -907,6 +907,20 @@ def test_a_mine_action_unit_is_a_national_authority():
             [("database_introduced", "completed", 2006)],
         ),
         ("A national disability strategy, adopted in 2005, covers survivors.", []),
+        # a move planned, a fundraising strategy lacking, an agency's own strategy
+        (
+            "In 2018, RMAC said that it planned to move to IMSMA Core once the new system was out.",
+            [("database_introduced", "in_progress", 2018)],
+        ),
+        (
+            "RMAC has no resource mobilisation strategy.",
+            [("resource_mobilisation_strategy_adopted", "not_done", None)],
+        ),
+        (
+            "UNDP, which had supported mine action in earlier years, has its own regional gender "
+            "strategy adopted in 2014.",
+            [],
+        ),
         # an acronym in brackets does not stretch the distance from a draft to its approval
         (
             "National standards, drafted with support from the Geneva International Centre for "
