@@ -907,6 +907,21 @@ def test_a_mine_action_unit_is_a_national_authority():
             [("database_introduced", "completed", 2006)],
         ),
         ("A national disability strategy, adopted in 2005, covers survivors.", []),
+        # "never had"; a request granted as "it"; an agency's own instrument after a ";"
+        (
+            "Ruritania has never had a national mine action strategy.",
+            [("strategy_adopted", "not_done", None)],
+        ),
+        (
+            "A request to extend the deadline was submitted in March 2019, and the Review "
+            "Conference granted it in November 2019.",
+            [("extension_granted", "completed", 2019), ("extension_requested", "completed", 2019)],
+        ),
+        (
+            "The guidelines are RMAC's own; UNDP, which had supported mine action, has its own "
+            "regional gender strategy adopted in 2014.",
+            [],
+        ),
         # a move planned, a fundraising strategy lacking, an agency's own strategy
         (
             "In 2018, RMAC said that it planned to move to IMSMA Core once the new system was out.",
