@@ -47,7 +47,7 @@ HELDOUT_FLOORS = {
     "heldout8": ((0.9, 0.78), (0.7, 0.85), 0.9),
     "heldout9": ((0.76, 0.64), (0.8, 0.85), 0.9),
     "heldout10": ((0.72, 0.64), (0.78, 0.85), 0.8),
-    "heldout11": ((0.86, 0.8), (0.72, 0.94), 0.85),
+    "heldout11": ((0.88, 0.86), (0.72, 0.94), 0.85),
     "heldout12": ((0.83, 0.67), (0.78, 0.95), 0.9),
     "heldout13": ((0.88, 0.82), (0.84, 0.93), 0.9),
     "heldout14": ((0.82, 0.72), (0.8, 0.94), 0.9),
@@ -56,7 +56,7 @@ HELDOUT_FLOORS = {
     "heldout17": ((0.78, 0.73), (0.76, 0.92), 0.8),
     "heldout18": ((0.82, 0.69), (0.7, 0.9), 0.88),
     "heldout19": ((0.79, 0.83), (0.74, 0.88), 0.8),
-    "heldout20": ((0.7, 0.5), (0.74, 0.8), 0.82),
+    "heldout20": ((0.72, 0.56), (0.74, 0.8), 0.82),
     # heldout21 and heldout22: their labellers list a not-done event beside the same event
     # under way; the labellers of heldout10, 23 and 25 list only the work under way, as the
     # extractor does since the twenty-third round (recall 0.876 -> 0.825 and 0.511 -> 0.489)
@@ -66,7 +66,7 @@ HELDOUT_FLOORS = {
     "heldout24": ((0.78, 0.65), (0.66, 0.82), 0.8),
     "heldout25": ((0.77, 0.75), (0.78, 0.8), 0.84),
     "heldout26": ((0.84, 0.65), (0.7, 0.83), 0.86),
-    "heldout27": ((0.76, 0.55), (0.7, 0.88), 0.8),
+    "heldout27": ((0.88, 0.7), (0.7, 0.88), 0.8),
     "heldout28": ((0.87, 0.71), (0.83, 0.9), 0.85),
 }
 # figures (precision, recall) where a set is under 0.95: the misses left are told in its README
@@ -88,13 +88,12 @@ FIGURE_FLOORS = {
     "heldout24": (0.97, 0.92),
     "heldout25": (0.96, 0.93),
     "heldout26": (0.95, 0.88),
-    "heldout27": (0.83, 0.8),
+    "heldout27": (0.97, 0.95),
     "heldout28": (0.97, 0.93),
 }
 # metadata (all three right) where a set is under 1.0: heldout20's two MAR page excerpts state
-# no year a report describes (its README); heldout27 and heldout28 as first scored (their
-# READMEs)
-METADATA_FLOORS = {"heldout20": 0.83, "heldout27": 0.83, "heldout28": 0.91}
+# no year a report describes (its README); heldout28 as first scored (a validation set)
+METADATA_FLOORS = {"heldout20": 0.83, "heldout28": 0.91}
 
 
 @pytest.mark.parametrize("folder", sorted(HELDOUT_FLOORS))
