@@ -290,8 +290,8 @@ def _flat_rows(table: _Table, block: Block, text: str, offset: int) -> bool:
     rows = []
     position = offset
     for match in _FLAT_ROW.finditer(text, offset):
-        if text[position : match.start()].strip():
-            return False
+        if text[position : match.start()].strip() or match.group("label").count(" ") > 16:
+            return False  # not a row where the last ended, or prose (no label is that long)
         slug = _tail_criterion(table, match.group("label"))
         if slug is None:
             return False
