@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 
+from . import compiled
 from .yamlio import load_yaml
 
 _LIGATURES = ("ffi", "ffl", "ff", "fi", "fl")
@@ -196,7 +197,7 @@ _HEAD_KEYS = ("review.org", "Monitor", "Clearing", "CLEARING")  # one is in ever
 def running_heads() -> re.Pattern:
     raw = resources.files("extractor").joinpath("patterns/running_heads.yml").read_text()
     patterns = [p.replace(" ", r"\s+") for p in load_yaml(raw)]
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.M)
+    return compiled.compile("|".join(f"(?:{p})" for p in patterns), re.M)
 
 
 def join_hyphenation(text: str) -> str:

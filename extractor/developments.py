@@ -21,7 +21,7 @@ from importlib import resources
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import countries, nlp
+from . import compiled, countries, nlp
 from .dates import MONTH_PATTERN, fronted_year, month_number
 from .model import Block, Development, LoadedDocument
 from .recommendations import defined_acronyms
@@ -102,7 +102,7 @@ def rules() -> Rules:
     macros = data.get("macros", {})
 
     def rx(pattern: str) -> re.Pattern:
-        return re.compile(expand_macros(pattern, macros), re.I)
+        return compiled.compile(expand_macros(pattern, macros), re.I)
 
     generic = {stage: [rx(p) for p in data["cues"][stage]] for stage in STAGES}
     events = []
@@ -157,7 +157,7 @@ def rules() -> Rules:
         ],
         label_values={stage: rx(p) for stage, p in data["label_values"].items()},
         named_authority={
-            key: re.compile(value, 0 if key == "acronym" else re.I)
+            key: compiled.compile(value, 0 if key == "acronym" else re.I)
             for key, value in data["named_authority"].items()
         },
     )
@@ -170,13 +170,13 @@ def _any_trigger() -> re.Pattern:
     cheaper than one: an anchored anaphora ("^It was established") in the same alternation
     made every search of a paragraph about 2.5 times slower."""
     parts = dict.fromkeys(rule.triggers.pattern for rule in rules().events)
-    return re.compile("|".join(f"(?:{p})" for p in parts), re.I)
+    return compiled.compile("|".join(f"(?:{p})" for p in parts), re.I)
 
 
 @lru_cache(maxsize=1)
 def _any_anaphora() -> re.Pattern:
     parts = dict.fromkeys(r.anaphora.pattern for r in rules().events if r.anaphora is not None)
-    return re.compile("|".join(f"(?:{p})" for p in parts), re.I)
+    return compiled.compile("|".join(f"(?:{p})" for p in parts), re.I)
 
 
 # -- one sentence -----------------------------------------------------------------------------

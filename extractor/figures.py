@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from . import nlp, scores
+from . import compiled, nlp, scores
 from .dates import MONTH_PATTERN, fronted_year
 from .model import Block, Figure, LoadedDocument
 from .yamlio import expand_macros, load_yaml
@@ -137,7 +137,7 @@ def rules() -> dict:
     macros = data["macros"]
 
     def compile_(pattern: str) -> re.Pattern:
-        return re.compile(expand_macros(pattern, macros), re.I)
+        return compiled.compile(expand_macros(pattern, macros), re.I)
 
     data["area_re"] = [(c["id"], c["metric"], compile_(c["pattern"])) for c in data["area"]]
     data["coordination_re"] = compile_(data["coordination"])

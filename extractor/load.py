@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from . import clean, pdf
+from . import clean, compiled, pdf
 from .errors import UnreadableDocument, UnsupportedContentType
 from .model import Block, LoadedDocument, Page
 from .yamlio import load_yaml
@@ -338,7 +338,7 @@ def _is_hard_wrapped(lines: list[str]) -> bool:
 @lru_cache(maxsize=1)
 def _chrome_texts() -> tuple[re.Pattern, ...]:
     raw = resources.files("extractor").joinpath("patterns/chrome.yml").read_text()
-    return tuple(re.compile(rf"^(?:{p})$", re.I) for p in load_yaml(raw)["blocks"])
+    return tuple(compiled.compile(rf"^(?:{p})$", re.I) for p in load_yaml(raw)["blocks"])
 
 
 def is_chrome_text(text: str) -> bool:

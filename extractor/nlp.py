@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import spacy
+from spacy.lang.en import English
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from . import compiled
 from .yamlio import load_yaml
 
 if not Doc.has_extension("topics"):
@@ -69,7 +71,27 @@ def topic_rules() -> dict:
 
 @lru_cache(maxsize=1)
 def _english() -> Language:
-    return spacy.blank("en")
+    """``spacy.blank("en")``, with its tokenizer's three affix patterns compiled through
+    :mod:`compiled` (a test checks the tokenizer is byte for byte spaCy's own)."""
+    return English(create_tokenizer=_english_tokenizer)
+
+
+def _english_tokenizer(nlp: Language) -> Tokenizer:
+    """spaCy's default tokenizer factory for English (``spacy.Tokenizer.v1`` with the
+    expressions of ``spacy.util.compile_prefix_regex`` and its two siblings)."""
+    defaults = English.Defaults
+    prefixes = "|".join("^" + p for p in defaults.prefixes if p.strip())
+    suffixes = "|".join(p + "$" for p in defaults.suffixes if p.strip())
+    infixes = "|".join(p for p in defaults.infixes if p.strip())
+    return Tokenizer(
+        nlp.vocab,
+        rules=defaults.tokenizer_exceptions,
+        prefix_search=compiled.compile(prefixes).search,
+        suffix_search=compiled.compile(suffixes).search,
+        infix_finditer=compiled.compile(infixes).finditer,
+        token_match=defaults.token_match,
+        url_match=defaults.url_match,
+    )
 
 
 def blank() -> Language:

@@ -22,7 +22,7 @@ from importlib import resources
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import nlp
+from . import compiled, nlp
 from .model import Block, LoadedDocument, Recommendation, Section
 from .yamlio import load_yaml
 
@@ -65,7 +65,7 @@ def rules() -> Rules:
     data = load_yaml(raw)
 
     def rx(pattern: str, flags: int = re.I) -> re.Pattern:
-        return re.compile(pattern, flags)
+        return compiled.compile(pattern, flags)
 
     return Rules(
         inline_bullets=rx(data["inline_bullets"], 0),
@@ -77,7 +77,7 @@ def rules() -> Rules:
         lead_in=rx(data["lead_in"]),
         ask=rx(data["ask"]),
         passive=rx(data["passive"]),
-        agent=re.compile(data["agent"]),  # case matters: an agent is a name
+        agent=compiled.compile(data["agent"]),  # case matters: an agent is a name
         adverbs=rx(rf"^\s+{data['adverbs']}\b"),
         light_verbs=rx(rf"^\s+{data['light_verbs']}(?:\s+\w+ly)?\s+to\b"),
         light_passive=rx(data["light_passive"]),
@@ -414,7 +414,7 @@ _SURVEY_ENDS = ("survey_baseline", "land_release_method")
 def clause_patterns() -> dict[str, re.Pattern]:
     """The clause patterns of ``clauses`` in topics.yml: where the main ask is not (a setting
     clause, a second ask) and where a survey ask states its purpose."""
-    return {name: re.compile(p) for name, p in nlp.topic_rules().get("clauses", {}).items()}
+    return {name: compiled.compile(p) for name, p in nlp.topic_rules().get("clauses", {}).items()}
 
 
 def _asides(text: str) -> list[tuple[int, int]]:

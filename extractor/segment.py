@@ -11,7 +11,7 @@ from functools import lru_cache
 from importlib import resources
 from urllib.parse import urlparse
 
-from . import countries, figures
+from . import compiled, countries, figures
 from .dates import MONTH_PATTERN
 from .model import Block, DocumentMeta, LoadedDocument, Section
 from .yamlio import load_yaml
@@ -126,7 +126,7 @@ def _heading_patterns() -> list[tuple[str, re.Pattern]]:
     out = []
     for name, patterns in load_yaml(raw).items():
         for pattern in patterns:
-            out.append((name, re.compile(rf"^(?:{pattern})\s*:?$", re.I)))
+            out.append((name, compiled.compile(rf"^(?:{pattern})\s*:?$", re.I)))
     return out
 
 

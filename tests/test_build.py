@@ -21,8 +21,10 @@ import pytest
 import sqlite_utils
 
 from tests.benchmarks import generate
+from tests.test_warm_up import _lazy_builds
 from tracker import build as build_mod
 from tracker.build import build
+from tracker.corpus import Corpus
 from tracker.errors import BuildFailed
 from tracker.local import add_files
 from tracker.store import TABLES
@@ -125,6 +127,39 @@ def test_a_changed_corpus_reads_the_cache_and_extracts_only_what_is_new(tmp_path
     generate.store(corpus, generate.generate(2, [2020], ["mar-mines"]), day=30)
     report = build(str(corpus), str(db_path))
     assert (report.extracted, report.cached, report.replaced) == (2, 8, True)
+
+
+def _rules_read_afresh() -> None:
+    """The extractor's rules and pipelines built again on first use, as in a new process."""
+    for function in _lazy_builds().values():
+        function.cache_clear()
+
+
+def test_a_build_keeps_its_compiled_rule_patterns_for_the_next_build(tmp_path):
+    corpus, _ = _generated(tmp_path)
+    twin = tmp_path / "twin"
+    db_path = tmp_path / "tracker.db"
+    _rules_read_afresh()
+    first = build(str(corpus), str(db_path))
+    assert first.extracted == 8 and first.patterns_reused == 0
+    assert first.patterns_compiled > 100  # every rule pattern, once
+    kept = build_mod.patterns_path(Corpus(corpus))
+    assert kept.exists() and kept.parent.name == f"extract-{build_mod.extractor_version()}"
+
+    generate.store(corpus, generate.generate(2, [2020], ["mar-mines"]), day=30)
+    shutil.copytree(corpus, twin, ignore=shutil.ignore_patterns("cache"))
+    _rules_read_afresh()
+    second = build(str(corpus), str(db_path))
+    assert second.extracted == 2
+    assert (second.patterns_reused, second.patterns_compiled) == (first.patterns_compiled, 0)
+
+    # the same rows as a build whose every pattern was compiled afresh
+    _rules_read_afresh()
+    fresh = build(str(twin), str(tmp_path / "twin.db"))
+    assert fresh.extracted == 10 and fresh.patterns_reused == 0
+    assert _all_rows(db_path, skip={*TIMED, "changes"}) == _all_rows(
+        tmp_path / "twin.db", skip={*TIMED, "changes"}
+    )
 
 
 def test_same_corpus_gives_the_same_rows_with_one_or_two_workers(tmp_path):

@@ -41,3 +41,26 @@ def test_warm_up_builds_every_lazy_object_extraction_uses(fixtures):
         result = pipeline.extract_path(fixtures / name)
         assert result.figures and (result.recommendations or result.developments)
     assert {name: f.cache_info().misses for name, f in lazy.items()} == built
+
+
+def test_the_extractor_tokenizer_is_spacys_english_tokenizer():
+    """nlp._english builds spaCy's English tokenizer itself (its affix patterns through
+    extractor.compiled): it must be spaCy's own, byte for byte and token for token."""
+    import spacy
+
+    from extractor import nlp
+
+    ours, theirs = nlp._english(), spacy.blank("en")
+    # (the vocabulary left out: ours has the strings of every text it has read)
+    assert ours.tokenizer.to_bytes(exclude=["vocab"]) == theirs.tokenizer.to_bytes(
+        exclude=["vocab"]
+    )
+    text = (
+        "Mr. Smith's team didn't clear 1.5km2 (e.g. in Kampot) by 10 a.m.; "
+        "see https://example.org/a-b, or 2,300 items—15% of them U.S.-made."
+    )
+
+    def tokens(pipe):
+        return [(t.text, t.whitespace_, t.norm_, t.like_num, t.is_stop) for t in pipe(text)]
+
+    assert tokens(ours) == tokens(theirs)

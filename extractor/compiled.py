@@ -1,0 +1,162 @@
+"""Compiled rule patterns, kept between builds.
+
+The extractor's rules are regular expressions read from ``patterns/``: several hundred,
+about 120,000 characters once their macros are expanded. CPython compiles a pattern in
+pure Python, so compiling them all takes a quarter of a second, paid by every build that
+extracts anything, however few its documents. A build therefore keeps what CPython made
+of each rule pattern (its SRE code) in a file beside the extraction cache, and the next
+build makes the pattern objects from that directly (about a hundredth of a second).
+
+- :func:`compile` is ``re.compile`` for the rule patterns. Until :func:`load` is called
+  it is exactly ``re.compile`` (plus a dictionary look-up): tests and single-document
+  runs neither read nor write a file.
+- Stored code is used only by the interpreter that wrote it (its full version and SRE
+  magic number are the file's tag) and only for the same pattern text and flags. Each
+  entry was checked, when it was made, to give a pattern equal to ``re.compile``'s
+  (CPython compares patterns by their flags and code), so a stored pattern matches
+  exactly as a freshly compiled one.
+- Anything unexpected (another Python, a file that is unreadable, foreign or damaged, an
+  entry CPython rejects) falls back to ``re.compile``: the file can only make the
+  start-up faster, never change a match.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+try:  # CPython's own compiler, as ``re.compile`` uses it
+    import _sre
+    from re import _compiler, _parser
+except ImportError:  # another interpreter: plain re.compile, no file
+    _sre = None
+
+Entry = list  # [flags, code, groups - 1, groupindex, indexgroup], as _sre.compile takes them
+
+
+def interpreter_tag() -> str | None:
+    """What stored code is valid for, or None where it cannot be used at all."""
+    if _sre is None or sys.implementation.name != "cpython":
+        return None
+    return f"{sys.version} sre-{_sre.MAGIC}"
+
+
+@dataclass
+class _State:
+    path: Path | None = None  # the file loaded: entries are made only after a load
+    stored: dict | None = None  # (pattern, flags) -> Entry, from the file
+    made: dict | None = None  # (pattern, flags) -> Entry, of this process
+    hits: int = 0
+    misses: int = 0
+
+
+_state = _State()
+
+
+def reset() -> None:
+    """Forget the loaded file and this process's entries (tests)."""
+    global _state
+    _state = _State()
+
+
+def stats() -> tuple[int, int]:
+    """(patterns made from stored code, patterns compiled) since the last load."""
+    return _state.hits, _state.misses
+
+
+def compile(pattern: str, flags: int = 0) -> re.Pattern:  # noqa: A001 (re.compile's name)
+    """``re.compile(pattern, flags)``, from stored code where a loaded file has it."""
+    if _state.path is None:
+        return re.compile(pattern, flags)
+    key = (pattern, int(flags))
+    entry = _state.stored.get(key)
+    if entry is not None:
+        made = _from_entry(pattern, entry)
+        if made is not None:
+            _state.made[key] = entry
+            _state.hits += 1
+            return made
+    compiled = re.compile(pattern, flags)
+    _state.misses += 1
+    entry = _entry(pattern, int(flags), compiled)
+    if entry is not None:
+        _state.made[key] = entry
+    return compiled
+
+
+def _from_entry(pattern: str, entry: Entry) -> re.Pattern | None:
+    try:
+        flags, code, groups, groupindex, indexgroup = entry
+        return _sre.compile(pattern, flags, code, groups, groupindex, tuple(indexgroup))
+    except (TypeError, ValueError, RuntimeError, OverflowError):  # damaged or foreign
+        return None
+
+
+def _entry(pattern: str, flags: int, compiled: re.Pattern) -> Entry | None:
+    """What ``re.compile`` made of ``pattern``, kept only if it gives an equal pattern."""
+    if flags & re.DEBUG:
+        return None
+    try:
+        parsed = _parser.parse(pattern, flags)
+        groupindex = dict(parsed.state.groupdict)
+        indexgroup = [None] * parsed.state.groups
+        for name, index in groupindex.items():
+            indexgroup[index] = name
+        entry = [
+            int(flags | parsed.state.flags),
+            [int(c) for c in _compiler._code(parsed, flags)],
+            parsed.state.groups - 1,
+            groupindex,
+            indexgroup,
+        ]
+    except (AttributeError, TypeError, ValueError, IndexError):  # the compiler has changed
+        return None
+    return entry if _from_entry(pattern, entry) == compiled else None
+
+
+def load(path: str | Path) -> int:
+    """Use the compiled patterns stored in ``path`` (if it holds any for this interpreter)
+    from now on, and keep every pattern compiled from now on for :func:`save`. Returns how
+    many were read; a missing, unreadable or foreign file reads as none."""
+    global _state
+    tag = interpreter_tag()
+    _state = _State(path=Path(path), stored={}, made={})
+    if tag is None:
+        _state.path = None  # nothing can be stored or used here
+        return 0
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if data.get("tag") != tag:
+            return 0
+        stored = {(p, f): e for p, f, e in data["patterns"] if isinstance(p, str)}
+    except (OSError, ValueError, TypeError, AttributeError, KeyError):
+        return 0
+    _state.stored = stored
+    return len(stored)
+
+
+def save() -> bool:
+    """Write the patterns compiled or used since :func:`load` to the loaded file, if any
+    of them was not in it (temp file and rename; the file then holds only the patterns in
+    use). Returns whether it wrote. Raises OSError if the file cannot be written."""
+    if _state.path is None or not (_state.made.keys() - _state.stored.keys()):
+        return False
+    path = _state.path
+    patterns = [[p, f, e] for (p, f), e in sorted(_state.made.items())]
+    text = json.dumps({"tag": interpreter_tag(), "patterns": patterns}, ensure_ascii=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _state.stored = dict(_state.made)
+    return True
