@@ -27,7 +27,7 @@ import os
 import re
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 try:  # CPython's own compiler, as ``re.compile`` uses it
@@ -49,8 +49,8 @@ def interpreter_tag() -> str | None:
 @dataclass
 class _State:
     path: Path | None = None  # the file loaded: entries are made only after a load
-    stored: dict | None = None  # (pattern, flags) -> Entry, from the file
-    made: dict | None = None  # (pattern, flags) -> Entry, of this process
+    stored: dict = field(default_factory=dict)  # (pattern, flags) -> Entry, from the file
+    made: dict = field(default_factory=dict)  # (pattern, flags) -> Entry, of this process
     hits: int = 0
     misses: int = 0
 
@@ -59,7 +59,8 @@ _state = _State()
 
 
 def reset() -> None:
-    """Forget the loaded file and this process's entries (tests)."""
+    """Forget the loaded file and this process's entries: :func:`compile` is
+    ``re.compile`` again (a build calls it once its start-up is over)."""
     global _state
     _state = _State()
 
@@ -125,7 +126,7 @@ def load(path: str | Path) -> int:
     many were read; a missing, unreadable or foreign file reads as none."""
     global _state
     tag = interpreter_tag()
-    _state = _State(path=Path(path), stored={}, made={})
+    _state = _State(path=Path(path))
     if tag is None:
         _state.path = None  # nothing can be stored or used here
         return 0
