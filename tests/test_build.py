@@ -5,6 +5,7 @@ Real SQLite files throughout; tests compare whole rows of whole tables.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -160,6 +161,28 @@ def test_a_build_keeps_its_compiled_rule_patterns_for_the_next_build(tmp_path):
     assert _all_rows(db_path, skip={*TIMED, "changes"}) == _all_rows(
         tmp_path / "twin.db", skip={*TIMED, "changes"}
     )
+
+
+def test_a_build_keeps_the_heap_out_of_collections_only_while_it_runs(tmp_path, fixtures):
+    corpus = _corpus(tmp_path, fixtures)
+    frozen = []
+    build(
+        str(corpus),
+        str(tmp_path / "tracker.db"),
+        progress=lambda done, total: frozen.append(gc.get_freeze_count()),
+    )
+    assert frozen and min(frozen) > 0  # during it: the objects from before it are frozen
+    assert gc.get_freeze_count() == 0  # after it: nothing is kept from the collector for good
+    (corpus / "crawl.db").write_text("not a database")
+    with pytest.raises(BuildFailed, match="unreadable crawl state"):
+        build(str(corpus), str(tmp_path / "other.db"))
+    assert gc.get_freeze_count() == 0  # nor after a build that failed
+    gc.freeze()  # a caller's own freeze is left as it is
+    try:
+        build(str(_corpus(tmp_path / "third", fixtures)), str(tmp_path / "third.db"))
+        assert gc.get_freeze_count() > 0  # (frozen objects can still be freed, so not equal)
+    finally:
+        gc.unfreeze()
 
 
 def test_same_corpus_gives_the_same_rows_with_one_or_two_workers(tmp_path):

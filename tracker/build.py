@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -28,6 +29,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -346,13 +348,31 @@ def build(
         raise BuildFailed(f"{corpus_dir}: corpus directory does not exist (run `tracker crawl`)")
     target = Path(db_path)
     _check_target(target)
-    with _Lock(target):
+    with _Lock(target), _heap_kept_out_of_collections():
         for stale in _temp_files(target):  # left by a killed build
             stale.unlink(missing_ok=True)
         try:
             return _build(corpus, target, workers, sources_file, progress, started)
         except CorpusStateUnreadable as exc:
             raise BuildFailed(str(exc)) from exc
+
+
+@contextmanager
+def _heap_kept_out_of_collections():
+    """The objects alive when a build starts (the imported libraries, mostly) are left out
+    of the cyclic garbage collector's scans until it ends (gc.freeze), and put back after
+    (gc.unfreeze), so nothing is kept for good. One full collection over them cost
+    0.06-0.09 s of a 5 % changed build of 1,200 documents; forked workers inherit the
+    freeze, so their collections do not touch (and copy) the parent's pages either. A
+    caller that has frozen objects itself keeps its arrangement as it is."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _check_target(target: Path) -> None:
