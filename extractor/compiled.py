@@ -15,13 +15,15 @@ build makes the pattern objects from that directly (about a hundredth of a secon
   entry was checked, when it was made, to give a pattern equal to ``re.compile``'s
   (CPython compares patterns by their flags and code), so a stored pattern matches
   exactly as a freshly compiled one.
-- Anything unexpected (another Python, a file that is unreadable, foreign or damaged, an
-  entry CPython rejects) falls back to ``re.compile``: the file can only make the
-  start-up faster, never change a match.
+- The file is a header line (the tag and the sha256 of the rest) and the entries. Anything
+  unexpected (another Python, a file that is unreadable, foreign or damaged, an entry
+  CPython rejects) falls back to ``re.compile``: the file can only make the start-up
+  faster, never change a match.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -131,11 +133,12 @@ def load(path: str | Path) -> int:
         _state.path = None  # nothing can be stored or used here
         return 0
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        if data.get("tag") != tag:
-            return 0
-        stored = {(p, f): e for p, f, e in data["patterns"] if isinstance(p, str)}
-    except (OSError, ValueError, TypeError, AttributeError, KeyError):
+        head, _, body = Path(path).read_bytes().partition(b"\n")
+        header = json.loads(head)
+        if header.get("tag") != tag or header.get("sha256") != hashlib.sha256(body).hexdigest():
+            return 0  # another Python's, or damaged
+        stored = {(p, f): e for p, f, e in json.loads(body) if isinstance(p, str)}
+    except (OSError, ValueError, TypeError, AttributeError):
         return 0
     _state.stored = stored
     return len(stored)
@@ -149,12 +152,13 @@ def save() -> bool:
         return False
     path = _state.path
     patterns = [[p, f, e] for (p, f), e in sorted(_state.made.items())]
-    text = json.dumps({"tag": interpreter_tag(), "patterns": patterns}, ensure_ascii=False)
+    body = json.dumps(patterns, ensure_ascii=False).encode("utf-8")  # one line
+    header = {"tag": interpreter_tag(), "sha256": hashlib.sha256(body).hexdigest()}
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(json.dumps(header).encode("utf-8") + b"\n" + body)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

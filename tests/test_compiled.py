@@ -3,6 +3,7 @@ same patterns as `re.compile`, and anything unexpected falls back to `re.compile
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
@@ -90,7 +91,7 @@ def test_the_file_keeps_only_the_patterns_in_use(tmp_path):
     compiled.compile("gamma")
     assert compiled.stats() == (1, 1)
     assert compiled.save() is True
-    kept = json.loads(path.read_text(encoding="utf-8"))["patterns"]
+    kept = _read(path)[1]
     assert [(p, f) for p, f, _ in kept] == [("alpha", int(re.I)), ("gamma", 0)]
 
 
@@ -106,37 +107,57 @@ def test_same_text_with_other_flags_is_another_pattern(tmp_path):
     assert plain.search("MINE ACTION") is None and plain == re.compile("mine action")
 
 
+def _read(path) -> tuple[dict, list]:
+    """(header, entries) of a file save() wrote: a header line, then the entries."""
+    head, _, body = path.read_bytes().partition(b"\n")
+    return json.loads(head), json.loads(body)
+
+
+def _write(path, header: dict, entries) -> None:
+    """A file in save()'s form, its checksum right (what load() then reads is the entries)."""
+    body = json.dumps(entries).encode()
+    header = {**header, "sha256": hashlib.sha256(body).hexdigest()}
+    path.write_bytes(json.dumps(header).encode() + b"\n" + body)
+
+
 def _stored(tmp_path) -> tuple:
     path = tmp_path / "patterns.json"
     compiled.load(path)
     _compile_all()
     compiled.save()
     compiled.reset()
-    return path, json.loads(path.read_text(encoding="utf-8"))
+    return path, *_read(path)
 
 
 def test_a_file_written_by_another_python_is_not_used(tmp_path):
-    path, data = _stored(tmp_path)
-    data["tag"] = "3.99.0 (another build) sre-0"
-    path.write_text(json.dumps(data), encoding="utf-8")
+    path, header, entries = _stored(tmp_path)
+    _write(path, {**header, "tag": "3.99.0 (another build) sre-0"}, entries)
     assert compiled.load(path) == 0
     _same_as_re(_compile_all())
     assert compiled.stats() == (0, len(PATTERNS))
 
 
+def _flip_a_digit(raw: bytes, header: dict, entries: list) -> bytes:
+    """One code number changed in the entries (the header's checksum left as it was)."""
+    at = raw.index(b"\n") + raw[raw.index(b"\n") :].index(b"[[") + 40
+    at += next(i for i, c in enumerate(raw[at:]) if chr(c).isdigit())
+    return raw[:at] + (b"1" if raw[at : at + 1] != b"1" else b"2") + raw[at + 1 :]
+
+
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda text, data: text[: len(text) // 2],  # cut short
-        lambda text, data: "\x00\x01 not json",
-        lambda text, data: json.dumps([data]),  # another shape
-        lambda text, data: json.dumps({**data, "patterns": {"a": 1}}),
+        lambda raw, header, entries: raw[: len(raw) // 2],  # cut short
+        lambda raw, header, entries: b"\x00\x01 not json",
+        _flip_a_digit,  # a changed byte: the checksum no longer matches
+        lambda raw, header, entries: json.dumps([header]).encode() + raw[raw.index(b"\n") :],
+        lambda raw, header, entries: raw.replace(b"\n", b" ", 1),  # no header line
     ],
-    ids=["truncated", "not-json", "a-list", "patterns-not-a-list"],
+    ids=["truncated", "not-json", "changed-byte", "header-a-list", "one-line"],
 )
 def test_a_damaged_file_reads_as_none(tmp_path, damage):
-    path, data = _stored(tmp_path)
-    path.write_text(damage(path.read_text(encoding="utf-8"), data), encoding="utf-8")
+    path, header, entries = _stored(tmp_path)
+    path.write_bytes(damage(path.read_bytes(), header, entries))
     assert compiled.load(path) == 0
     _same_as_re(_compile_all())
     assert compiled.stats() == (0, len(PATTERNS))
@@ -156,9 +177,9 @@ def test_a_damaged_file_reads_as_none(tmp_path, damage):
     ids=["invalid-code", "cut-code", "short-entry", "not-numbers"],
 )
 def test_a_damaged_entry_is_compiled_again(tmp_path, damage):
-    path, data = _stored(tmp_path)
-    data["patterns"] = [[p, f, damage(e)] for p, f, e in data["patterns"]]
-    path.write_text(json.dumps(data), encoding="utf-8")
+    """Entries CPython rejects, in a file whose checksum is right (written so)."""
+    path, header, entries = _stored(tmp_path)
+    _write(path, header, [[p, f, damage(e)] for p, f, e in entries])
     assert compiled.load(path) == len(PATTERNS)
     _same_as_re(_compile_all())
     assert compiled.stats() == (0, len(PATTERNS))
