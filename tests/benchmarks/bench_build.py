@@ -8,7 +8,9 @@ written from templates in tests/benchmarks/generate.py) and, with 1 and then 2 w
 builds it cold (no extraction cache, no database), again unchanged, and again with 5 % of
 the documents changed (a new version of each, as a re-crawl finds). Each phase runs
 ``--repeat`` times (3) from the same starting state and the fastest run counts: on a
-shared machine the slower runs measure the neighbours. Each build runs in a fresh
+shared machine the slower runs measure the neighbours. The phases run in rounds (cold,
+unchanged, 5 % changed, then again), so that every phase's runs are spread over the
+measurement. Each build runs in a fresh
 process, so its time and peak memory (RSS of the process and of its worker processes)
 are its own. The time is that of the library call: it leaves out the interpreter start
 and the module imports (about 1 s, most of it spaCy's import), the same for every phase,
@@ -90,15 +92,10 @@ def phase(*args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def best(repeat: int, prepare, corpus: Path, db: Path, workers: int) -> dict:
-    """The fastest of ``repeat`` runs of a phase (``prepare`` sets its starting state each
-    time): on a shared machine, the other runs measure the neighbours too."""
-    runs = []
-    for _ in range(repeat):
-        prepare()
-        runs.append(phase("--phase", str(corpus), str(db), str(workers)))
-    fastest = min(runs, key=lambda r: r["seconds"])
-    return fastest | {"all_seconds": [r["seconds"] for r in runs]}
+def fastest(runs: list[dict]) -> dict:
+    """The fastest of a phase's runs: on a shared machine, the other runs measure the
+    neighbours too."""
+    return min(runs, key=lambda r: r["seconds"]) | {"all_seconds": [r["seconds"] for r in runs]}
 
 
 def change_five_percent(corpus: Path, docs: list, seed: int = 6) -> int:
@@ -109,8 +106,12 @@ def change_five_percent(corpus: Path, docs: list, seed: int = 6) -> int:
 
 
 def measure(workers: int, work: Path, base: Path, docs: list, repeat: int) -> dict:
-    """Cold, unchanged and 5 % changed builds with this many workers (each the best of
-    ``repeat`` runs from the same starting state); prints and returns them."""
+    """Cold, unchanged and 5 % changed builds with this many workers, each the fastest of
+    ``repeat`` runs from the same starting state; prints and returns them. The phases run
+    in rounds (cold, unchanged, 5 % changed; then again), so that each phase's runs are
+    spread over the whole measurement as the host's load comes and goes: run back to back,
+    the three short 5 % builds fell within ten seconds and one slow spell spoiled them all,
+    while the cold builds spanned a minute."""
     corpus, db = work / f"corpus-w{workers}", work / f"tracker-w{workers}.db"
     built_corpus, built_db = work / "built-corpus", work / "built.db"
 
@@ -122,21 +123,24 @@ def measure(workers: int, work: Path, base: Path, docs: list, repeat: int) -> di
         if db_from is not None:
             shutil.copyfile(db_from, db)
 
-    # cold: no database and no extraction cache, each time
-    cold = best(repeat, lambda: restore(base, None), corpus, db, workers)
-    unchanged = best(repeat, lambda: None, corpus, db, workers)
-    # 5 % changed: the same new versions over the state the cold build left, each time
-    if built_corpus.exists():
-        shutil.rmtree(built_corpus)
-    shutil.copytree(corpus, built_corpus)
-    shutil.copyfile(db, built_db)
-    counted: list[int] = []
+    def run() -> dict:
+        return phase("--phase", str(corpus), str(db), str(workers))
 
-    def five_percent() -> None:
+    runs: dict[str, list[dict]] = {"cold": [], "unchanged": [], "changed": []}
+    counted: list[int] = []
+    for _ in range(repeat):
+        restore(base, None)  # cold: no database and no extraction cache
+        runs["cold"].append(run())
+        runs["unchanged"].append(run())
+        # 5 % changed: the same new versions over the state the cold build left
+        if built_corpus.exists():
+            shutil.rmtree(built_corpus)
+        shutil.copytree(corpus, built_corpus)
+        shutil.copyfile(db, built_db)
         restore(built_corpus, built_db)
         counted.append(change_five_percent(corpus, docs))
-
-    changed = best(repeat, five_percent, corpus, db, workers)
+        runs["changed"].append(run())
+    cold, unchanged, changed = (fastest(runs[p]) for p in ("cold", "unchanged", "changed"))
     print(f"\n{workers} worker(s), best of {repeat}:")
     for name, r in (("cold", cold), ("unchanged", unchanged), (f"{counted[0]} changed", changed)):
         print(
