@@ -5,11 +5,13 @@ about 120,000 characters once their macros are expanded. CPython compiles a patt
 pure Python, so compiling them all takes a quarter of a second, paid by every build that
 extracts anything, however few its documents. A build therefore keeps what CPython made
 of each rule pattern (its SRE code) in a file beside the extraction cache, and the next
-build makes the pattern objects from that directly (about a hundredth of a second).
+build makes the pattern objects from that directly (about a hundredth of a second). The
+build reads and writes that file (:func:`use` takes its bytes, :func:`dump` gives them);
+this module does no I/O.
 
-- :func:`compile` is ``re.compile`` for the rule patterns. Until :func:`load` is called
-  it is exactly ``re.compile`` (plus a dictionary look-up): tests and single-document
-  runs neither read nor write a file.
+- :func:`compile` is ``re.compile`` for the rule patterns. Until :func:`use` is called
+  it is exactly ``re.compile`` (plus a flag test): tests and single-document runs keep
+  nothing.
 - Stored code is used only by the interpreter that wrote it (its full version and SRE
   magic number are the file's tag) and only for the same pattern text and flags. Each
   entry was checked, when it was made, to give a pattern equal to ``re.compile``'s
@@ -25,12 +27,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 try:  # CPython's own compiler, as ``re.compile`` uses it
     import _sre
@@ -50,7 +49,7 @@ def interpreter_tag() -> str | None:
 
 @dataclass
 class _State:
-    path: Path | None = None  # the file loaded: entries are made only after a load
+    recording: bool = False  # entries are made only after use()
     stored: dict = field(default_factory=dict)  # (pattern, flags) -> Entry, from the file
     made: dict = field(default_factory=dict)  # (pattern, flags) -> Entry, of this process
     hits: int = 0
@@ -61,20 +60,20 @@ _state = _State()
 
 
 def reset() -> None:
-    """Forget the loaded file and this process's entries: :func:`compile` is
-    ``re.compile`` again (a build calls it once its start-up is over)."""
+    """Forget the entries given and made: :func:`compile` is ``re.compile`` again (a build
+    calls it once its start-up is over)."""
     global _state
     _state = _State()
 
 
 def stats() -> tuple[int, int]:
-    """(patterns made from stored code, patterns compiled) since the last load."""
+    """(patterns made from stored code, patterns compiled) since :func:`use`."""
     return _state.hits, _state.misses
 
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern:  # noqa: A001 (re.compile's name)
-    """``re.compile(pattern, flags)``, from stored code where a loaded file has it."""
-    if _state.path is None:
+    """``re.compile(pattern, flags)``, from stored code where the entries given to use() have it."""
+    if not _state.recording:
         return re.compile(pattern, flags)
     key = (pattern, int(flags))
     entry = _state.stored.get(key)
@@ -122,46 +121,35 @@ def _entry(pattern: str, flags: int, compiled: re.Pattern) -> Entry | None:
     return entry if _from_entry(pattern, entry) == compiled else None
 
 
-def load(path: str | Path) -> int:
-    """Use the compiled patterns stored in ``path`` (if it holds any for this interpreter)
-    from now on, and keep every pattern compiled from now on for :func:`save`. Returns how
-    many were read; a missing, unreadable or foreign file reads as none."""
+def use(kept: bytes | None) -> int:
+    """Make patterns from the entries in ``kept`` (what :func:`dump` gave an earlier run,
+    or None) from now on, and keep an entry of every pattern compiled from now on for
+    :func:`dump`. Returns how many entries were read; bytes that are damaged or another
+    interpreter's read as none."""
     global _state
     tag = interpreter_tag()
-    _state = _State(path=Path(path))
-    if tag is None:
-        _state.path = None  # nothing can be stored or used here
+    _state = _State(recording=tag is not None)
+    if tag is None or kept is None:
         return 0
     try:
-        head, _, body = Path(path).read_bytes().partition(b"\n")
+        head, _, body = kept.partition(b"\n")
         header = json.loads(head)
         if header.get("tag") != tag or header.get("sha256") != hashlib.sha256(body).hexdigest():
             return 0  # another Python's, or damaged
         stored = {(p, f): e for p, f, e in json.loads(body) if isinstance(p, str)}
-    except (OSError, ValueError, TypeError, AttributeError):
+    except (ValueError, TypeError, AttributeError):
         return 0
     _state.stored = stored
     return len(stored)
 
 
-def save() -> bool:
-    """Write the patterns compiled or used since :func:`load` to the loaded file, if any
-    of them was not in it (temp file and rename; the file then holds only the patterns in
-    use). Returns whether it wrote. Raises OSError if the file cannot be written."""
-    if _state.path is None or not (_state.made.keys() - _state.stored.keys()):
-        return False
-    path = _state.path
+def dump() -> bytes | None:
+    """The entries of the patterns compiled or used since :func:`use`, to keep for the next
+    run (a header line with the interpreter's tag and the sha256 of the rest, then the
+    entries), or None when every one of them was already in what it was given."""
+    if not _state.recording or not (_state.made.keys() - _state.stored.keys()):
+        return None
     patterns = [[p, f, e] for (p, f), e in sorted(_state.made.items())]
     body = json.dumps(patterns, ensure_ascii=False).encode("utf-8")  # one line
     header = {"tag": interpreter_tag(), "sha256": hashlib.sha256(body).hexdigest()}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(json.dumps(header).encode("utf-8") + b"\n" + body)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _state.stored = dict(_state.made)
-    return True
+    return json.dumps(header).encode("utf-8") + b"\n" + body

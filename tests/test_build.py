@@ -163,6 +163,14 @@ def test_a_build_keeps_its_compiled_rule_patterns_for_the_next_build(tmp_path):
     )
 
 
+def test_a_cache_file_that_cannot_be_written_raises_oserror_and_leaves_no_temp_file(tmp_path):
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache directory goes")
+    with pytest.raises(OSError):
+        build_mod._write_cache(blocker / "patterns.json", b"entries", set())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache"]
+
+
 def test_a_build_keeps_the_heap_out_of_collections_only_while_it_runs(tmp_path, fixtures):
     corpus = _corpus(tmp_path, fixtures)
     frozen = []

@@ -191,18 +191,22 @@ def _extract_one(args: tuple[str, str, str | None, dict]) -> tuple[dict | None, 
     return data, None
 
 
-def _write_cache(path: Path, data: dict, made: set[Path]) -> None:
-    """Temp file + rename (no fsync: a lost cache entry is only re-extracted). ``made``: the
-    folders already made in this build (a mkdir per entry cost a quarter of a second in a
-    cold build of 1,200 documents)."""
+def _write_cache(path: Path, data: bytes, made: set[Path]) -> None:
+    """A file of the cache: temp file + rename (no fsync: a lost cache entry is only made
+    again), the temp file removed if anything fails. ``made``: the folders already made in
+    this build (a mkdir per entry cost a quarter of a second in a cold build of 1,200
+    documents)."""
     if path.parent not in made:
         path.parent.mkdir(parents=True, exist_ok=True)
         made.add(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        # dumps, not dump: json.dump streams through the pure-Python encoder
-        fh.write(json.dumps(data, sort_keys=True, ensure_ascii=False))
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _read_cache(path: Path) -> dict | None:
@@ -246,7 +250,9 @@ def extract_corpus(
             report.extracted += 1
         if not report.cache_error:
             try:
-                _write_cache(paths[side.sha256], data, made)
+                # dumps, not dump: json.dump streams through the pure-Python encoder
+                text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+                _write_cache(paths[side.sha256], text.encode("utf-8"), made)
             except OSError as exc:  # only a cache: say so once, and build without it
                 report.cache_error = _cache_error(exc, paths[side.sha256])
         results[side.sha256] = data
@@ -257,7 +263,7 @@ def extract_corpus(
         # loaded once here: the worker processes (forked) start with them loaded (loading
         # them in every worker at once was no faster on two cores)
         started = time.perf_counter()
-        _start_up(patterns_path(corpus), report)
+        _start_up(patterns_path(corpus), report, made)
         report.seconds["start-up"] = time.perf_counter() - started
     if workers > 1 and len(todo) > workers:
         with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -271,20 +277,26 @@ def extract_corpus(
     return results
 
 
-def _start_up(patterns: Path, report: BuildReport) -> None:
+def _start_up(patterns: Path, report: BuildReport, made: set[Path]) -> None:
     """The extractor's rules and pipelines, with its rule patterns made from the code
     compiled by an earlier build where it kept them (then written back for the next)."""
-    compiled.load(patterns)
+    try:
+        kept = patterns.read_bytes()
+    except OSError:  # none kept yet (or unreadable): compiled afresh
+        kept = None
+    compiled.use(kept)
     try:
         try:
             warm_up()
         except Exception as exc:  # a broken rule file: every document would fail the same way
             raise BuildFailed(f"extractor start-up: {type(exc).__name__}: {exc}") from exc
         report.patterns_reused, report.patterns_compiled = compiled.stats()
-        try:
-            compiled.save()
-        except OSError as exc:  # only a cache: say so once, and build without it
-            report.cache_error = _cache_error(exc, patterns)
+        data = compiled.dump()
+        if data is not None:
+            try:
+                _write_cache(patterns, data, made)
+            except OSError as exc:  # only a cache: say so once, and build without it
+                report.cache_error = _cache_error(exc, patterns)
     finally:
         compiled.reset()
 
